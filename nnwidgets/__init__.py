@@ -1,0 +1,1 @@
+"""nnwidgets: a live neural-network lab in a Jupyter notebook."""

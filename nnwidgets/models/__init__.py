@@ -1,0 +1,47 @@
+"""Pure-JAX models: layer specs, parameters, adapters, bundled data sets and weights."""
+
+from ._data import DATASETS as DATASETS
+from ._data import Dataset as Dataset
+from ._data import dataset_from_arrays as dataset_from_arrays
+from ._data import load_dataset as load_dataset
+from ._function_model import FunctionModel as FunctionModel
+from ._layers import ACTIVATIONS as ACTIVATIONS
+from ._layers import Dense as Dense
+from ._layers import Flatten as Flatten
+from ._layers import LayerValues as LayerValues
+from ._layers import Params as Params
+from ._layers import Sequential as Sequential
+from ._layers import check_params as check_params
+from ._pretrained import ARCHITECTURES as ARCHITECTURES
+from ._pretrained import Pretrained as Pretrained
+from ._pretrained import load_weights as load_weights
+from ._pretrained import pretrained as pretrained
+from ._pretrained import save_weights as save_weights
+from ._pretrained import train as train
+from ._train import accuracy as accuracy
+from ._train import cross_entropy as cross_entropy
+from ._train import fit as fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "ARCHITECTURES",
+    "DATASETS",
+    "Dataset",
+    "Dense",
+    "Flatten",
+    "FunctionModel",
+    "LayerValues",
+    "Params",
+    "Pretrained",
+    "Sequential",
+    "accuracy",
+    "check_params",
+    "cross_entropy",
+    "dataset_from_arrays",
+    "fit",
+    "load_dataset",
+    "load_weights",
+    "pretrained",
+    "save_weights",
+    "train",
+]

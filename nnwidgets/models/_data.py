@@ -1,0 +1,173 @@
+"""Bundled data sets (from scikit-learn, no download) and user arrays, as one ``Dataset`` type."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+import numpy as np
+
+DATASETS = ("digits", "iris", "wine", "breast_cancer")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Dataset:
+    """Inputs and labels, split into train and test, with names for display.
+
+    Inputs are float32 with shape ``(n, *input_shape)``; labels are int32 class indices.
+    Tabular bundled sets are standardised with the training mean and standard deviation
+    (kept in ``mean`` / ``std`` so raw units can be shown); digits are scaled to [0, 1].
+    """
+
+    name: str
+    kind: Literal["image", "tabular"]
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """Shape of one example."""
+        return tuple(self.X_train.shape[1:])
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes."""
+        return len(self.class_names)
+
+    @property
+    def X(self) -> np.ndarray:
+        """All inputs, train then test."""
+        return np.concatenate([self.X_train, self.X_test])
+
+    @property
+    def y(self) -> np.ndarray:
+        """All labels, train then test."""
+        return np.concatenate([self.y_train, self.y_test])
+
+    @property
+    def lo(self) -> np.ndarray:
+        """Per-feature minimum over all inputs (shape ``input_shape``)."""
+        return self.X.min(axis=0)
+
+    @property
+    def hi(self) -> np.ndarray:
+        """Per-feature maximum over all inputs (shape ``input_shape``)."""
+        return self.X.max(axis=0)
+
+
+def load_dataset(name: str, *, test_fraction: float = 0.25, seed: int = 0) -> Dataset:
+    """Load a bundled data set by name: ``"digits"``, ``"iris"``, ``"wine"``, ``"breast_cancer"``.
+
+    The split is stratified and fixed by ``seed``, so bundled weights and tests agree.
+
+    Examples:
+        >>> ds = load_dataset("iris")
+        >>> ds.input_shape, ds.class_names
+        ((4,), ('setosa', 'versicolor', 'virginica'))
+    """
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    loaders = {
+        "digits": datasets.load_digits,
+        "iris": datasets.load_iris,
+        "wine": datasets.load_wine,
+        "breast_cancer": datasets.load_breast_cancer,
+    }
+    if name not in loaders:
+        raise ValueError(f"data set name: expected one of {list(DATASETS)}, got {name!r}")
+    raw = loaders[name]()
+    X = np.asarray(raw.data, np.float64)
+    y = np.asarray(raw.target, np.int32)
+    idx_train, idx_test = train_test_split(
+        np.arange(len(y)), test_size=test_fraction, random_state=seed, stratify=y
+    )
+    if name == "digits":
+        X = (X / 16.0).reshape(-1, 8, 8)
+        mean = std = None
+        feature_names = tuple(f"pixel ({r}, {c})" for r in range(8) for c in range(8))
+        class_names = tuple(str(c) for c in range(10))
+        kind: Literal["image", "tabular"] = "image"
+    else:
+        mean = X[idx_train].mean(axis=0)
+        std = X[idx_train].std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+        X = (X - mean) / std
+        feature_names = tuple(str(f) for f in raw.feature_names)
+        class_names = tuple(str(c) for c in raw.target_names)
+        kind = "tabular"
+    X = X.astype(np.float32)
+    return Dataset(
+        name=name,
+        kind=kind,
+        X_train=X[idx_train],
+        y_train=y[idx_train],
+        X_test=X[idx_test],
+        y_test=y[idx_test],
+        feature_names=feature_names,
+        class_names=class_names,
+        mean=None if mean is None else mean.astype(np.float32),
+        std=None if std is None else std.astype(np.float32),
+    )
+
+
+def dataset_from_arrays(
+    X: object,
+    y: object,
+    *,
+    input_shape: tuple[int, ...] | None = None,
+    feature_names: tuple[str, ...] | None = None,
+    class_names: tuple[str, ...] | None = None,
+    name: str = "data",
+) -> Dataset:
+    """Wrap the user's own ``(X, y)``; all rows serve as both train and test set.
+
+    float64 inputs are converted to float32 on purpose (JAX runs in float32 by default).
+
+    Raises:
+        ValueError: naming the argument, the expected and the received value.
+    """
+    X_arr = np.asarray(X)
+    y_arr = np.asarray(y)
+    if X_arr.ndim < 2 or X_arr.shape[0] == 0:
+        raise ValueError(
+            f"data X: expected an array of shape (n_examples, *input_shape) with n >= 1, "
+            f"got shape {X_arr.shape}"
+        )
+    if not np.issubdtype(X_arr.dtype, np.number):
+        raise ValueError(f"data X: expected numbers, got dtype {X_arr.dtype}")
+    if input_shape is not None and tuple(X_arr.shape[1:]) != tuple(input_shape):
+        raise ValueError(
+            f"data X: expected examples of shape {tuple(input_shape)} (the model's input), "
+            f"got {tuple(X_arr.shape[1:])}"
+        )
+    if y_arr.shape != (X_arr.shape[0],):
+        raise ValueError(
+            f"data y: expected shape ({X_arr.shape[0]},) to match X, got {y_arr.shape}"
+        )
+    if not np.issubdtype(y_arr.dtype, np.integer) or (y_arr < 0).any():
+        raise ValueError(
+            f"data y: expected non-negative integer class labels, got dtype {y_arr.dtype} "
+            f"with min {y_arr.min() if y_arr.size else None}"
+        )
+    X32 = X_arr.astype(np.float32)
+    if not np.isfinite(X32).all():
+        bad = np.argwhere(~np.isfinite(X32))[0]
+        raise ValueError(f"data X: expected finite values, got {X32[tuple(bad)]} at {tuple(bad)}")
+    n_classes = int(y_arr.max()) + 1
+    n_features = int(np.prod(X32.shape[1:]))
+    if feature_names is None:
+        feature_names = tuple(f"x{i}" for i in range(n_features))
+    if class_names is None:
+        class_names = tuple(str(c) for c in range(n_classes))
+    if len(feature_names) != n_features:
+        raise ValueError(f"feature_names: expected {n_features} names, got {len(feature_names)}")
+    y32 = y_arr.astype(np.int32)
+    kind: Literal["image", "tabular"] = "image" if X32.ndim == 3 else "tabular"
+    return Dataset(name, kind, X32, y32, X32, y32, tuple(feature_names), tuple(class_names))
