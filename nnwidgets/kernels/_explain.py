@@ -26,7 +26,7 @@ class Explanation(NamedTuple):
         probs: ``(C,)`` softmax of the logits.
         target: the class explained (the predicted one when asked for ``-1``).
         attribution: shape of the input.
-        completeness_gap: Integrated Gradients' gap, NaN for other methods.
+        completeness_gap: Integrated Gradients' gap, 0.0 for other methods.
         pre: per Dense layer, pre-activation values.
         post: per Dense layer, post-activation values.
     """
@@ -53,15 +53,15 @@ def _attribute(
     samples: int,
     grad: Array,
 ) -> tuple[Array, Array]:
-    nan = jnp.full((), jnp.nan, x.dtype)
+    none = jnp.zeros((), x.dtype)  # methods without a completeness gap report 0
     if method == "saliency":
-        return grad, nan
+        return grad, none
     if method == "gradient_x_input":
-        return grad * x, nan
+        return grad * x, none
     if method == "integrated_gradients":
         return integrated_gradients(model.logits, params, x, t, baseline, steps=steps)
     if method == "smoothgrad":
-        return smoothgrad(model.logits, params, x, t, key, noise_scale, samples=samples), nan
+        return smoothgrad(model.logits, params, x, t, key, noise_scale, samples=samples), none
     raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
 
 

@@ -1,0 +1,6 @@
+"""The one reactive state per app: the only place kernels run."""
+
+from ._build import build_state as build_state
+from ._explorer_state import ExplorerState as ExplorerState
+
+__all__ = ["ExplorerState", "build_state"]

@@ -1,0 +1,188 @@
+import jax
+import numpy as np
+import pytest
+
+from nnwidgets.kernels import explain
+from nnwidgets.models import Dense, Sequential, pretrained
+from nnwidgets.state import ExplorerState, build_state
+
+OUTPUTS = [
+    "logits",
+    "probs",
+    "predicted",
+    "explained",
+    "activations",
+    "attribution",
+    "completeness_gap",
+    "version",
+]
+
+
+@pytest.fixture(scope="module")
+def bc():
+    return build_state("breast_cancer")
+
+
+def direct(state):
+    m = state
+    return explain(
+        m.model,
+        m.params,
+        m.x,
+        -1 if m.target is None else m.target,
+        m.baseline,
+        jax.random.key(m.seed),
+        m.sigma * (m.dataset.hi - m.dataset.lo),
+        method=m.method,
+        steps=m.ig_steps,
+        samples=m.samples,
+    )
+
+
+def test_initial_outputs_equal_kernel(bc):
+    e = direct(bc)
+    np.testing.assert_allclose(bc.probs, e.probs, rtol=1e-6)
+    np.testing.assert_allclose(bc.attribution, e.attribution, rtol=1e-6)
+    assert bc.x.shape == (30,) and bc.x.dtype == np.float32
+    assert bc.attribution.shape == bc.x.shape
+    assert set(bc.activations) == {"dense_1", "dense_2", "dense_3"}
+    assert bc.error == "" and bc.status == "ready"
+
+
+def test_one_notification_batch_per_input_change(bc):
+    seen = []
+
+    def record(change):  # when any output notifies, every output is already the new one
+        seen.append((change.name, bc.version, bc.probs.copy(), bc.attribution.copy()))
+
+    bc.observe(record, names=OUTPUTS)
+    v0 = bc.version
+    x = bc.x.copy()
+    x[3] += 0.5
+    bc.x = x  # synchronous: outputs are new when the assignment returns
+    bc.unobserve(record, names=OUTPUTS)
+    assert bc.version == v0 + 1
+    assert [s[0] for s in seen].count("version") == 1
+    e = direct(bc)
+    for _, version, probs, attribution in seen:
+        assert version == v0 + 1
+        np.testing.assert_allclose(probs, e.probs, rtol=1e-6)
+        np.testing.assert_allclose(attribution, e.attribution, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "method", ["saliency", "gradient_x_input", "integrated_gradients", "smoothgrad"]
+)
+def test_every_method_matches_kernel(bc, method):
+    bc.method = method
+    bc.target = 0
+    e = direct(bc)
+    np.testing.assert_allclose(bc.attribution, e.attribution, rtol=1e-5, atol=1e-7)
+    assert bc.explained == 0
+    assert (bc.completeness_gap is None) == (method != "integrated_gradients")
+    bc.target = None
+    assert bc.explained == bc.predicted
+
+
+def test_nan_input_sets_error_keeps_outputs_and_recovers(bc):
+    before = (bc.x.copy(), bc.probs.copy(), bc.version)
+    bad = bc.x.copy()
+    bad[2] = np.nan
+    bc.x = bad
+    assert "expected finite values" in bc.error and "mean perimeter" in bc.error
+    np.testing.assert_array_equal(bc.x, before[0])
+    np.testing.assert_array_equal(bc.probs, before[1])
+    assert bc.version == before[2]
+    good = bc.x.copy()
+    good[2] = 0.25
+    bc.x = good
+    assert bc.error == "" and bc.version == before[2] + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("x", np.zeros(29), "x: expected shape (30,), got (29,)"),
+        ("x", np.full(30, np.inf), "expected finite values, got inf"),
+        ("target", 2, "target: expected None or a class in [0, 2), got 2"),
+        ("target", -1, "got -1"),
+        ("method", "lrp", "method: expected one of"),
+        ("ig_steps", 0, "ig_steps: expected an int in [1, 4096], got 0"),
+        ("samples", 0, "samples: expected an int"),
+        ("sigma", -1.0, "sigma: expected a finite float >= 0"),
+        ("baseline", np.zeros((5, 6)), "baseline: expected shape (30,), got (5, 6)"),
+    ],
+)
+def test_bad_assignments_are_refused_with_a_message(bc, name, value, message):
+    bc.x = bc.dataset.X_test[1]  # a valid step first: clears any error
+    old = getattr(bc, name)
+    setattr(bc, name, value)
+    assert message in bc.error
+    new = getattr(bc, name)
+    assert new is old or (not isinstance(new, np.ndarray) and new == old)
+    bc.x = bc.dataset.X_test[2]
+    assert bc.error == ""
+
+
+def test_integer_and_float64_inputs_become_float32(bc):
+    bc.x = np.arange(30)  # e.g. from an IntSlider
+    assert bc.x.dtype == np.float32 and bc.error == ""
+    assert np.isfinite(bc.attribution).all()
+
+
+def test_x_cannot_be_mutated_in_place(bc):
+    with pytest.raises(ValueError, match="read-only"):
+        bc.x[0] = 1.0
+
+
+def test_nonfinite_model_output_keeps_last_good_state():
+    def fn(p, x):  # log of a negative: NaN whenever x[0] < 0
+        return jax.numpy.stack([jax.numpy.log(x[0]), x[1]])
+
+    X = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    state = build_state(fn, None, data=(X, np.array([0, 1])))
+    probs = state.probs.copy()
+    state.x = np.array([-1.0, 0.0])
+    assert "NaN/inf" in state.error
+    np.testing.assert_array_equal(state.probs, probs)
+    state.x = np.array([3.0, 0.0])
+    assert state.error == ""
+
+
+def test_no_recompile_while_dragging(bc):
+    from nnwidgets.kernels import explain_flat
+
+    bc.method = "integrated_gradients"
+    n = explain_flat._cache_size()
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        bc.x = rng.normal(size=30).astype(np.float32)
+        bc.sigma = float(rng.uniform(0, 1))
+        bc.target = int(rng.integers(0, 2))
+    assert explain_flat._cache_size() == n
+
+
+def test_build_state_argument_errors():
+    with pytest.raises(ValueError, match=r"model: expected one of \['digits'.*got 'mnist'"):
+        build_state("mnist")
+    net = Sequential((4,), (Dense(3),))
+    X, y = np.zeros((5, 4)), np.zeros(5, int)
+    with pytest.raises(ValueError, match="params: expected parameters"):
+        build_state(net, None, data=(X, y))
+    with pytest.raises(ValueError, match="data: expected"):
+        build_state(net, net.init(jax.random.key(0)))
+    with pytest.raises(ValueError, match=r"data y: expected shape \(5,\)"):
+        build_state(net, net.init(jax.random.key(0)), data=(X, np.zeros(4, int)))
+    with pytest.raises(ValueError, match=r"params\[0\]\['w'\]: expected shape \(4, 3\)"):
+        build_state(net, ({"w": np.zeros((3, 3)), "b": np.zeros(3)},), data=(X, y))
+    with pytest.raises(ValueError, match=r"data X: expected examples of shape \(4,\)"):
+        build_state(net, net.init(jax.random.key(0)), data=(np.zeros((5, 3)), y))
+    with pytest.raises(ValueError, match="x: expected shape"):
+        build_state("iris", x=np.zeros(3))
+
+
+def test_user_sequential_model_and_arrays():
+    m = pretrained("iris")
+    state = build_state(m.model, m.params, data=(m.dataset.X_test, m.dataset.y_test))
+    assert isinstance(state, ExplorerState) and state.class_names == ("0", "1", "2")
+    np.testing.assert_allclose(state.probs, direct(state).probs)
