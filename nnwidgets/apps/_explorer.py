@@ -1,0 +1,79 @@
+"""The Explorer: one state, the views composed around it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from ..state import ExplorerState, build_state
+from ..views import (
+    ActivationView,
+    AttributionView,
+    DigitPainter,
+    InputSliders,
+    MethodControls,
+    ProbabilityView,
+    StatusLine,
+)
+
+
+class Explorer(W.VBox):
+    """Live lab for one model: move an input, watch activations, probabilities and attribution.
+
+    Args:
+        model: a bundled data set name (``"digits"``, ``"iris"``, ``"wine"``,
+            ``"breast_cancer"``), a ``nnwidgets.models.Sequential``, or a function
+            ``f(params, x) -> logits``.
+        params: the model's parameters (bundled weights are used for a name).
+        data: ``(X, y)`` arrays (required for your own model).
+        **inputs: initial state, e.g. ``method="integrated_gradients"``, ``x=...``.
+
+    Attributes:
+        state: the app's one ``ExplorerState``.
+
+    Examples:
+        >>> ex = Explorer("iris")
+        >>> ex.state.x = ex.state.dataset.X_test[5]
+        >>> round(float(ex.state.probs.sum()), 5)
+        1.0
+    """
+
+    def __init__(
+        self, model: Any = "digits", params: Any = None, *, data: Any = None, **inputs: Any
+    ) -> None:
+        self.state: ExplorerState = build_state(model, params, data, **inputs)
+        s = self.state
+        source = DigitPainter(s) if len(s.input_shape) == 2 else InputSliders(s)
+        self.views = [
+            StatusLine(s),
+            MethodControls(s),
+            source,
+            ProbabilityView(s),
+            AttributionView(s),
+            ActivationView(s),
+        ]
+        status, controls, source, probs, attribution, activations = self.views
+        title = W.HTML(f"<h3 style='margin:4px 0'>nnwidgets Explorer · {s.dataset.name}</h3>")
+        body = (
+            W.HBox([source, probs, attribution])
+            if isinstance(source, DigitPainter)
+            else W.VBox([source, W.HBox([probs, attribution])])
+        )
+        super().__init__([title, status, controls, body, W.HTML("<b>activations</b>"), activations])
+        self.add_class("nnw-explorer")
+
+    def __repr__(self) -> str:
+        """What a frontend without the widget extensions shows instead of the lab."""
+        return (
+            f"nnwidgets.Explorer({self.state.dataset.name!r}): an interactive widget. "
+            "If you see this text, this frontend cannot show Jupyter widgets: open the "
+            "notebook in JupyterLab 4, Notebook 7 or Voila with nnwidgets installed "
+            "(pip install nnwidgets)."
+        )
+
+    def close(self) -> None:
+        """Close every view (they stop observing the state) and this box."""
+        for view in self.views:
+            view.close()
+        super().close()

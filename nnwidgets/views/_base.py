@@ -1,0 +1,30 @@
+"""What every view shares: observe the state, and undo that exactly once on close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class StateView:
+    """Mixin for a widget that draws a state: ``_watch`` observes, ``close`` unobserves.
+
+    ``close`` is idempotent (ipywidgets calls it again from ``__del__``) and also closes the
+    widgets listed in ``_owned`` (figures, marks' parents) so re-running a cell leaks nothing.
+    """
+
+    state: Any
+    _owned: list[Any]
+
+    def _watch(self, handler: Callable[[Any], None], names: str | list[str]) -> None:
+        self.state.observe(handler, names=names)
+        self.__dict__.setdefault("_watches", []).append((handler, names))
+
+    def close(self) -> None:
+        """Stop observing the state and close owned widgets; safe to call twice."""
+        watches = self.__dict__.pop("_watches", [])
+        for handler, names in watches:
+            self.state.unobserve(handler, names=names)
+        for widget in self.__dict__.pop("_owned", []):
+            widget.close()
+        super().close()  # type: ignore[misc]

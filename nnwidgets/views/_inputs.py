@@ -1,0 +1,63 @@
+"""One named slider per input feature, ranged over the data set."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import numpy as np
+import traitlets as t
+
+from ..state import ExplorerState
+from ._base import StateView
+from ._convert import f32
+
+STEP = 0.01
+
+
+class InputSliders(StateView, W.GridBox):
+    """Sliders that assign ``state.x`` as they move and follow it when it changes elsewhere."""
+
+    def __init__(self, state: ExplorerState, columns: int = 2, **kwargs: object) -> None:
+        self.state = state
+        x = f32(state.x).ravel()
+        lo, hi = f32(state.dataset.lo).ravel(), f32(state.dataset.hi).ravel()
+        self.sliders = []
+        for i, name in enumerate(state.dataset.feature_names):
+            s = W.FloatSlider(
+                value=float(x[i]),
+                min=math.floor(lo[i] / STEP) * STEP,
+                max=math.ceil(hi[i] / STEP) * STEP,
+                step=STEP,
+                description=name,
+                readout_format=".2f",
+                continuous_update=True,
+                style={"description_width": "150px"},
+                layout={"width": "380px"},
+            )
+            s.add_class(f"nnw-feature-{i}")
+            s.observe(self._moved, names="value")
+            self.sliders.append(s)
+        self._syncing = False
+        self._owned = list(self.sliders)
+        self._watch(self._follow, "version")
+        layout = {"grid_template_columns": f"repeat({columns}, 390px)"}
+        super().__init__(self.sliders, layout=layout, **kwargs)
+        self.add_class("nnw-input-sliders")
+
+    def _moved(self, change: t.Bunch) -> None:
+        if self._syncing:
+            return
+        x = f32(self.state.x).ravel().copy()
+        x[self.sliders.index(change.owner)] = change.new
+        self.state.x = x.reshape(self.state.input_shape)
+
+    def _follow(self, _: object) -> None:
+        x = f32(self.state.x).ravel()
+        self._syncing = True
+        try:  # only sliders whose value really differs: no echo of the slider being dragged
+            for s, v in zip(self.sliders, x):
+                if np.float32(s.value) != v:
+                    s.value = float(v)
+        finally:
+            self._syncing = False

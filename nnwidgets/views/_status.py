@@ -1,0 +1,34 @@
+"""The app's own status and error line (Voila hides tracebacks; this does not)."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from ..state import ExplorerState
+from ._base import StateView
+
+
+class StatusLine(StateView, W.HTML):
+    """Shows ``state.error`` in a red alert box, else ``state.status``."""
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        super().__init__(**kwargs)
+        self._redraw(None)
+        self._watch(self._redraw, ["error", "status"])
+        self.add_class("nnw-status-line")
+
+    def _redraw(self, _: object) -> None:
+        s = self.state
+        if s.error:
+            self.value = (
+                '<div class="nnw-error" role="alert" style="color:#a50f15;'
+                'background:#fee0d2;padding:4px 8px;border-radius:4px">'
+                f"⚠ {html.escape(s.error)}</div>"
+            )
+        else:
+            self.value = (
+                f'<span class="nnw-status" style="color:#555">{html.escape(s.status)}</span>'
+            )
