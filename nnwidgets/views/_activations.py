@@ -32,7 +32,7 @@ class ActivationView(StateView, W.HBox):
                     marks=[bars],
                     title=f"{name} ({len(values)})",
                     axes=[
-                        bq.Axis(scale=xs, tick_values=[]),
+                        bq.Axis(scale=xs, visible=False),
                         bq.Axis(scale=ys, orientation="vertical", tick_format=".2g"),
                     ],
                     fig_margin={"top": 30, "bottom": 10, "left": 40, "right": 5},

@@ -23,11 +23,12 @@ class AttributionView(StateView, W.VBox):
             self.mark, axes = self._heatmap()
         else:
             self.mark, axes = self._bars()
+        wide = len(state.input_shape) == 1 and state.input_shape[0] > 12
         self.figure = bq.Figure(
             marks=[self.mark],
             axes=axes,
             fig_margin={"top": 40, "bottom": 30, "left": 40, "right": 10},
-            layout={"width": "340px", "height": "300px"},
+            layout={"width": "620px" if wide else "340px", "height": "300px"},
         )
         self.readout = W.HTML()
         self._owned = [self.figure, self.readout]
@@ -38,14 +39,19 @@ class AttributionView(StateView, W.VBox):
 
     def _heatmap(self) -> tuple[bq.Mark, list[bq.Axis]]:
         rows, cols = self.state.input_shape
-        xs, ys = bq.LinearScale(), bq.LinearScale(reverse=True)
+        xs = bq.LinearScale(min=-0.5, max=cols - 0.5)
+        ys = bq.LinearScale(min=-0.5, max=rows - 0.5, reverse=True)
         mark = bq.HeatMap(
             x=np.arange(cols),
             y=np.arange(rows),
             color=f32(self.state.attribution),
             scales={"x": xs, "y": ys, "color": self.colors},
         )
-        return mark, [bq.Axis(scale=xs), bq.Axis(scale=ys, orientation="vertical")]
+        axes = [
+            bq.Axis(scale=xs, tick_values=np.arange(cols), tick_format="d"),
+            bq.Axis(scale=ys, orientation="vertical", tick_values=np.arange(rows), tick_format="d"),
+        ]
+        return mark, axes
 
     def _bars(self) -> tuple[bq.Mark, list[bq.Axis]]:
         xs, ys = bq.OrdinalScale(), bq.LinearScale()
@@ -73,11 +79,12 @@ class AttributionView(StateView, W.VBox):
             if isinstance(self.mark, bq.Bars):
                 self.mark.y = a
             self.mark.color = a
+        self.figure.title = f"{s.method} · class {s.class_names[s.explained]}"
+        gap = s.completeness_gap
         gap = (
             ""
-            if s.completeness_gap is None
-            else f" · completeness gap {number(s.completeness_gap)}"
+            if gap is None
+            else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
         )
-        self.figure.title = f"{s.method} for class {s.class_names[s.explained]}{gap}"
         names = s.dataset.feature_names
-        self.readout.value = values_table(names, a, f"nnw-explained-{s.explained}")
+        self.readout.value = gap + values_table(names, a, f"nnw-explained-{s.explained}")
