@@ -35,7 +35,7 @@ def explorer() -> nbf.NotebookNode:
              "    print(f\"{s.dataset.feature_names[i]:>25s} {s.attribution[i]:+.3f}\")"),
         md("## Your own model\n\nBuild a network with `nnwidgets.models`, train it with "
            "`fit`, and explore it with your own arrays."),
-        code("import jax\n"
+        code("import jax\n\n"
              "from nnwidgets.models import Dense, Sequential, fit, load_dataset\n\n"
              "ds = load_dataset(\"wine\")\n"
              "net = Sequential((13,), (Dense(12, \"gelu\"), Dense(3)))\n"

@@ -74,6 +74,6 @@ class Explorer(W.VBox):
 
     def close(self) -> None:
         """Close every view (they stop observing the state) and this box."""
-        for view in self.views:
+        for view in self.__dict__.pop("views", []):
             view.close()
         super().close()

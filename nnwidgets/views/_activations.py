@@ -33,7 +33,7 @@ class ActivationView(StateView, W.HBox):
                     title=f"{name} ({len(values)})",
                     axes=[
                         bq.Axis(scale=xs, visible=False),
-                        bq.Axis(scale=ys, orientation="vertical", tick_format=".2g"),
+                        bq.Axis(scale=ys, side="left", tick_format=".2g"),
                     ],
                     fig_margin={"top": 30, "bottom": 10, "left": 40, "right": 5},
                     layout={"width": "300px", "height": "160px"},

@@ -49,7 +49,7 @@ class AttributionView(StateView, W.VBox):
         )
         axes = [
             bq.Axis(scale=xs, tick_values=np.arange(cols), tick_format="d"),
-            bq.Axis(scale=ys, orientation="vertical", tick_values=np.arange(rows), tick_format="d"),
+            bq.Axis(scale=ys, side="left", tick_values=np.arange(rows), tick_format="d"),
         ]
         return mark, axes
 
@@ -66,7 +66,7 @@ class AttributionView(StateView, W.VBox):
         )
         return mark, [
             bq.Axis(scale=xs, label="feature"),
-            bq.Axis(scale=ys, orientation="vertical", tick_format=".2g"),
+            bq.Axis(scale=ys, side="left", tick_format=".2g"),
         ]
 
     def _redraw(self, _: object) -> None:

@@ -30,7 +30,7 @@ class ProbabilityView(StateView, W.VBox):
         self.figure = bq.Figure(
             marks=[self.bars],
             title="class probabilities",
-            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, orientation="vertical", tick_format=".1f")],
+            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", tick_format=".1f")],
             fig_margin={"top": 40, "bottom": 30, "left": 40, "right": 10},
             layout={"width": "340px", "height": "230px"},
         )

@@ -1,0 +1,43 @@
+"""The public names later work relies on; a refactor that drops one fails here."""
+
+import nnwidgets
+import nnwidgets.apps
+import nnwidgets.kernels
+import nnwidgets.models
+import nnwidgets.state
+import nnwidgets.views
+
+PUBLIC = {
+    nnwidgets: {"Explorer", "ExplorerState"},
+    nnwidgets.models: {"Sequential", "Dense", "Flatten", "FunctionModel", "fit", "pretrained",
+                       "load_dataset", "dataset_from_arrays", "DATASETS", "Dataset"},
+    nnwidgets.kernels: {"explain", "explain_flat", "unpack", "saliency", "gradient_x_input",
+                        "integrated_gradients", "smoothgrad", "METHODS"},
+    nnwidgets.state: {"ExplorerState", "build_state"},
+    nnwidgets.views: {"InputSliders", "DigitPainter", "ProbabilityView", "AttributionView",
+                      "ActivationView", "MethodControls", "StatusLine"},
+    nnwidgets.apps: {"Explorer"},
+}
+
+
+def test_public_names():
+    for module, names in PUBLIC.items():
+        assert names <= set(module.__all__), module.__name__
+        for name in module.__all__:
+            assert hasattr(module, name), (module.__name__, name)
+
+
+def test_method_names():
+    assert nnwidgets.kernels.METHODS == (
+        "saliency", "gradient_x_input", "integrated_gradients", "smoothgrad")
+
+
+def test_explorer_state_api():
+    ex = nnwidgets.Explorer("breast_cancer")
+    s = ex.state
+    assert s.x.shape == (30,) and s.x.dtype.name == "float32"
+    assert s.target is None and s.method == "saliency"
+    assert s.logits.shape == s.probs.shape == (2,)
+    assert isinstance(s.activations, dict) and s.attribution.shape == s.x.shape
+    assert s.error == ""
+    assert nnwidgets.Explorer("digits").state.x.shape == (8, 8)

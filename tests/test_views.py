@@ -1,0 +1,186 @@
+"""Headless widget tests: a dummy comm stands in for the browser; set_state is a user action."""
+
+import comm
+import ipywidgets as W
+import jax
+import numpy as np
+import pytest
+
+from nnwidgets import Explorer
+from nnwidgets.kernels import explain
+from nnwidgets.state import build_state
+from nnwidgets.views import AttributionView, ProbabilityView, StatusLine
+
+
+class DummyComm:
+    comm_id = "a-b-c-d"
+    kernel = "Truthy"
+
+    def __init__(self, *args, **kwargs):
+        self.messages = []
+
+    def open(self, *args, **kwargs):
+        pass
+
+    def on_msg(self, *args, **kwargs):
+        pass
+
+    def send(self, *args, **kwargs):
+        self.messages.append(kwargs.get("data", args[0] if args else None))
+
+    def close(self, *args, **kwargs):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def dummy_comm(monkeypatch):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
+    monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
+
+
+def expected(state, x):
+    return explain(state.model, state.params, x, -1 if state.target is None else state.target,
+                   state.baseline, jax.random.key(state.seed),
+                   state.sigma * (state.dataset.hi - state.dataset.lo), method=state.method,
+                   steps=state.ig_steps, samples=state.samples)
+
+
+def updates(widget):
+    return [m for m in widget.comm.messages if m and m.get("method") == "update"]
+
+
+def test_slider_drag_updates_bars_to_kernel_numbers():
+    ex = Explorer("breast_cancer")
+    sliders = ex.views[2].sliders
+    probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
+    attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
+    x0 = ex.state.x.copy()
+    n_prob, n_attr = len(updates(probs_view.bars)), len(updates(attr_view.mark))
+    sliders[4].set_state({"value": 1.25})  # what the browser sends during a drag
+    x = x0.copy()
+    x[4] = 1.25
+    np.testing.assert_array_equal(ex.state.x, x)
+    e = expected(ex.state, x)
+    np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
+    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(attr_view.mark.color, e.attribution, rtol=1e-5, atol=1e-7)
+    limit = float(np.abs(e.attribution).max())
+    assert attr_view.colors.min == pytest.approx(-limit)
+    assert attr_view.colors.max == pytest.approx(limit)
+    # one batched message per mark per step (hold_sync), carrying y as a binary buffer
+    assert len(updates(probs_view.bars)) == n_prob + 1
+    assert len(updates(attr_view.mark)) == n_attr + 1
+    # the moved slider is not echoed back with a float32-rounded value
+    assert not [m for m in updates(sliders[4]) if "value" in m["state"]]
+    # the readout the browser tests read holds the same numbers
+    assert f"{float(e.probs[1]):.6g}" in probs_view.readout.value
+    ex.close()
+
+
+def test_every_layer_activation_follows_the_input():
+    ex = Explorer("iris")
+    view = ex.views[5]
+    ex.views[2].sliders[2].set_state({"value": -1.0})
+    e = expected(ex.state, ex.state.x)
+    for (name, bars), post in zip(view.bars.items(), e.post):
+        np.testing.assert_allclose(bars.y, post, rtol=1e-5, atol=1e-6, err_msg=name)
+    ex.close()
+
+
+def test_painting_a_pixel_updates_heatmap():
+    ex = Explorer("digits")
+    painter = ex.views[2]
+    attr_view = ex.views[4]
+    value = list(painter.canvas.value)
+    value[0] = 1.0
+    painter.canvas.set_state({"value": value})
+    x = np.asarray(value, np.float32).reshape(8, 8)
+    np.testing.assert_array_equal(ex.state.x, x)
+    e = expected(ex.state, x)
+    np.testing.assert_allclose(attr_view.mark.color, e.attribution, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(ex.views[3].bars.y, e.probs, rtol=1e-6)
+    # painted values are not echoed back (echo_update=False on the canvas value)
+    assert not [m for m in painter.canvas.comm.messages if m and m.get("method") == "echo_update"]
+    ex.close()
+
+
+def test_load_sample_and_clear_move_the_canvas():
+    ex = Explorer("digits")
+    painter = ex.views[2]
+    painter.sample.value = 7
+    painter.load.click()
+    np.testing.assert_array_equal(ex.state.x, ex.state.dataset.X_test[7])
+    np.testing.assert_allclose(painter.canvas.value, ex.state.dataset.X_test[7].ravel())
+    assert "true label" in painter.label.value
+    painter.clear.click()
+    assert not any(painter.canvas.value) and not ex.state.x.any()
+    ex.close()
+
+
+def test_method_dropdown_switches_attribution_and_shows_gap():
+    ex = Explorer("wine")
+    controls, attr_view = ex.views[1], ex.views[4]
+    controls.method.set_state({"index": 2})
+    assert ex.state.method == "integrated_gradients"
+    e = expected(ex.state, ex.state.x)
+    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
+    assert "completeness gap" in attr_view.readout.value
+    controls.target.set_state({"index": 3})  # "predicted", then the classes
+    assert ex.state.target == 2 and ex.state.explained == 2
+    controls.target.set_state({"index": 0})
+    assert ex.state.target is None
+    controls.sigma.set_state({"value": 0.4})
+    assert ex.state.sigma == 0.4
+    ex.close()
+
+
+def test_error_shows_in_widget_last_plot_stays_next_move_works():
+    ex = Explorer("breast_cancer")
+    status = next(v for v in ex.views if isinstance(v, StatusLine))
+    probs_view = ex.views[3]
+    before = np.array(probs_view.bars.y)
+    bad = ex.state.x.copy()
+    bad[0] = np.inf
+    ex.state.x = bad
+    assert "nnw-error" in status.value and "mean radius" in status.value
+    np.testing.assert_array_equal(probs_view.bars.y, before)
+    ex.views[2].sliders[1].set_state({"value": 0.3})
+    assert "nnw-error" not in status.value and ex.state.error == ""
+    ex.close()
+
+
+def test_close_releases_the_state():
+    ex = Explorer("iris")
+    state = ex.state
+    ex.close()
+    ex.close()  # idempotent (ipywidgets calls close again from __del__)
+    assert n_observers(state) == n_observers(build_state("iris"))  # only the state's own
+
+
+def n_observers(state):
+    return sum(len(h) for by_type in state._trait_notifiers.values() for h in by_type.values())
+
+
+def test_user_function_model_in_explorer():
+    def fn(w, x):
+        return x @ w
+
+    w = np.array([[1.0, -1.0], [0.5, 2.0]], np.float32)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    ex = Explorer(fn, w, data=(X, (X[:, 0] > 0).astype(int)))
+    ex.views[2].sliders[0].set_state({"value": 0.5})
+    np.testing.assert_allclose(ex.state.attribution, w[:, ex.state.explained], rtol=1e-6)
+    ex.close()
+
+
+def test_text_fallback_names_what_to_install():
+    ex = Explorer("iris")
+    assert "JupyterLab" in repr(ex) and "pip install nnwidgets" in repr(ex)
+    ex.close()
+
+
+def test_constructor_errors_name_the_argument():
+    with pytest.raises(ValueError, match="model: expected one of"):
+        Explorer("cifar")
+    with pytest.raises(ValueError, match="data: expected"):
+        Explorer(lambda p, x: x, None)
