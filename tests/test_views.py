@@ -56,7 +56,9 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
     x0 = ex.state.x.copy()
     n_prob, n_attr = len(updates(probs_view.bars)), len(updates(attr_view.mark))
+    v0 = ex.state.version
     sliders[4].set_state({"value": 1.25})  # what the browser sends during a drag
+    assert ex.state.version == v0 + 1  # exactly one kernel call and publish
     x = x0.copy()
     x[4] = 1.25
     np.testing.assert_array_equal(ex.state.x, x)
@@ -108,7 +110,9 @@ def test_load_sample_and_clear_move_the_canvas():
     ex = Explorer("digits")
     painter = ex.views[2]
     painter.sample.value = 7
+    v0 = ex.state.version
     painter.load.click()
+    assert ex.state.version == v0 + 1  # one recompute: the canvas redraw does not feed back
     np.testing.assert_array_equal(ex.state.x, ex.state.dataset.X_test[7])
     np.testing.assert_allclose(painter.canvas.value, ex.state.dataset.X_test[7].ravel())
     assert "true label" in painter.label.value

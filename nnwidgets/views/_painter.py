@@ -35,6 +35,7 @@ class DigitPainter(StateView, W.VBox):
         )
         self.load = W.Button(description="load", layout={"width": "60px"})
         self.label = W.HTML()
+        self._syncing = False
         self._owned = [self.canvas, self.brush, self.clear, self.sample, self.load, self.label]
         self.canvas.observe(self._painted, names="value")
         self.clear.on_click(lambda _: setattr(state, "x", np.zeros(state.input_shape)))
@@ -51,6 +52,8 @@ class DigitPainter(StateView, W.VBox):
         self.add_class("nnw-digit-painter")
 
     def _painted(self, change: t.Bunch) -> None:
+        if self._syncing:  # our own redraw, not the user's stroke
+            return
         self.state.x = np.reshape(change.new, self.state.input_shape)
 
     def _load_sample(self, _: object) -> None:
@@ -61,4 +64,8 @@ class DigitPainter(StateView, W.VBox):
     def _redraw(self, _: object) -> None:
         x = f32(self.state.x).ravel()
         if not np.array_equal(f32(self.canvas.value), x):
-            self.canvas.value = x.tolist()
+            self._syncing = True
+            try:
+                self.canvas.value = x.tolist()
+            finally:
+                self._syncing = False
