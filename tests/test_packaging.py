@@ -1,0 +1,43 @@
+"""The project's own files set up a machine: README commands, CI entry, binder pins."""
+
+import pathlib
+import re
+import sys
+
+from packaging.requirements import Requirement
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = pathlib.Path(__file__).parent.parent
+
+
+def test_readme_starts_with_the_two_commands_and_ci_calls_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    first_block = re.search(r"```(?:bash|sh)?\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["bash scripts/demo.sh", "bash scripts/test.sh"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "\nbash scripts/test.sh\n" in ci
+
+
+def test_binder_pins_every_dependency_exactly_within_the_lower_bounds():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = {}
+    for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", line
+            pins[req.name.lower().replace("_", "-")] = spec.version
+    for dep in map(Requirement, deps):
+        name = dep.name.lower().replace("_", "-")
+        assert name in pins, f"binder/requirements.txt does not pin {name}"
+        assert dep.specifier.contains(pins[name]), (name, pins[name], str(dep.specifier))
+
+
+def test_bundled_weights_ship_with_the_package():
+    weights = sorted(p.name for p in (ROOT / "nnwidgets" / "models" / "weights").glob("*.npz"))
+    assert weights == ["breast_cancer.npz", "digits.npz", "iris.npz", "wine.npz"]
