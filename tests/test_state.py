@@ -186,3 +186,25 @@ def test_user_sequential_model_and_arrays():
     state = build_state(m.model, m.params, data=(m.dataset.X_test, m.dataset.y_test))
     assert isinstance(state, ExplorerState) and state.class_names == ("0", "1", "2")
     np.testing.assert_allclose(state.probs, direct(state).probs)
+
+
+def test_first_use_of_a_method_shows_compiling_then_ready():
+    state = build_state("wine")
+    seen = []
+    state.observe(lambda c: seen.append(c.new), names="status")
+    state.samples = 5  # a new static setting: compiles once
+    state.method = "smoothgrad"
+    assert seen[0].startswith("compiling smoothgrad") and seen[-1] == "ready"
+    seen.clear()
+    state.x = state.dataset.X_test[4]  # same setting again: no compile
+    assert not any(s.startswith("compiling") for s in seen)
+
+
+def test_settings_a_method_ignores_never_compile():
+    from nnwidgets.kernels import explain_flat
+
+    state = build_state("iris", method="saliency")
+    n = explain_flat._cache_size()
+    for k in (3, 7, 9):
+        state.ig_steps, state.samples = k, k  # not used by saliency
+    assert explain_flat._cache_size() == n

@@ -4,6 +4,7 @@ from ._explain import METHODS as METHODS
 from ._explain import Explanation as Explanation
 from ._explain import explain as explain
 from ._explain import explain_flat as explain_flat
+from ._explain import static_settings as static_settings
 from ._explain import unpack as unpack
 from ._gradient_x_input import gradient_x_input as gradient_x_input
 from ._integrated_gradients import integrated_gradients as integrated_gradients

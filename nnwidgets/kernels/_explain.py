@@ -40,6 +40,18 @@ class Explanation(NamedTuple):
     post: tuple[np.ndarray, ...]
 
 
+def static_settings(method: str, steps: int, samples: int) -> tuple[int, int]:
+    """``(steps, samples)`` with the ones ``method`` ignores set to fixed values.
+
+    They are static arguments of ``explain_flat``: passing the canonical pair means changing
+    IG steps while SmoothGrad is shown (or the reverse) never compiles anything.
+    """
+    return (
+        steps if method == "integrated_gradients" else 1,
+        samples if method == "smoothgrad" else 1,
+    )
+
+
 def _attribute(
     model: Any,
     params: Params,

@@ -8,7 +8,7 @@ import jax
 import numpy as np
 import traitlets as t
 
-from ..kernels import METHODS, explain_flat, unpack
+from ..kernels import METHODS, explain_flat, static_settings, unpack
 from ..models import Dataset
 
 
@@ -163,7 +163,8 @@ class ExplorerState(t.HasTraits):
 
     def recompute(self) -> None:
         """Run the fused kernel once for the current inputs and publish every output together."""
-        config = (self.method, self.ig_steps, self.samples)
+        steps, samples = static_settings(self.method, self.ig_steps, self.samples)
+        config = (self.method, steps, samples)
         if config not in self._compiled:
             self.status = f"compiling {self.method}…"
         try:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as t
 
-from ..kernels import METHODS
-from ..state import ExplorerState
+from ..state import METHODS, ExplorerState
 from ._base import StateView
 
 LABELS = {
