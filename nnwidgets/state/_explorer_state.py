@@ -178,8 +178,8 @@ class ExplorerState(t.HasTraits):
                     self._key,
                     self.sigma * self._range,
                     method=self.method,
-                    steps=self.ig_steps,
-                    samples=self.samples,
+                    steps=steps,
+                    samples=samples,
                 )
             )
         except Exception as e:  # shown in the widget; the last good outputs stay
