@@ -208,3 +208,57 @@ def test_settings_a_method_ignores_never_compile():
     for k in (3, 7, 9):
         state.ig_steps, state.samples = k, k  # not used by saliency
     assert explain_flat._cache_size() == n
+
+
+def test_all_zero_attribution_gives_a_notice_not_a_blank_map():
+    def fn(p, x):  # round() has zero gradient everywhere: FAULTS 8
+        return jax.numpy.stack([jax.numpy.round(x[0]), -jax.numpy.round(x[1])])
+
+    X = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    state = build_state(fn, None, data=(X, np.array([0, 1])))
+    assert state.error == "" and state.status == "ready"
+    np.testing.assert_array_equal(state.attribution, np.zeros(2, np.float32))
+    assert "attribution is all zero" in state.notice
+    state.x = np.array([0.3, 0.4])  # still zero: the notice stays
+    assert "attribution is all zero" in state.notice
+
+
+def test_constant_model_gives_zero_attribution_for_every_method_without_nan():
+    X = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    state = build_state(
+        lambda p, x: jax.numpy.array([1.0, 0.0]) + 0 * x.sum(), None, data=(X, np.array([0, 1]))
+    )
+    for method in ("saliency", "gradient_x_input", "integrated_gradients", "smoothgrad"):
+        state.method = method
+        assert state.error == "", method
+        np.testing.assert_array_equal(state.attribution, np.zeros(2, np.float32))
+        assert "attribution is all zero" in state.notice
+
+
+def test_a_model_that_cannot_be_jitted_runs_eagerly_with_a_warning():
+    def fn(p, x):  # Python branches on a value: jit raises TracerBoolConversionError (FAULTS 9)
+        if x[0] > 0:
+            return jax.numpy.stack([2.0 * x[0], x[1]])
+        return jax.numpy.stack([x[0], 3.0 * x[1]])
+
+    X = np.array([[1.0, 2.0], [-2.0, 1.0]], np.float32)
+    state = build_state(fn, None, data=(X, np.array([0, 1])), target=0)
+    assert state.error == ""
+    assert "running eagerly" in state.notice and "TracerBoolConversionError" in state.notice
+    np.testing.assert_allclose(state.attribution, [2.0, 0.0])  # d(2 x0)/dx at x0 = 1 > 0
+    state.x = np.array([-1.0, 5.0])  # the other branch, still eager and correct
+    assert "running eagerly" in state.notice
+    np.testing.assert_allclose(state.attribution, [1.0, 0.0])
+    np.testing.assert_allclose(state.logits, [-1.0, 15.0])
+    state.x = np.array([np.nan, 0.0])  # validation still works
+    assert "finite" in state.error
+    np.testing.assert_allclose(state.logits, [-1.0, 15.0])
+    state.method = "integrated_gradients"  # vmaps over the path: impossible even eagerly
+    assert "method: integrated_gradients" in state.error and "jnp.where" in state.error
+    np.testing.assert_allclose(state.attribution, [1.0, 0.0])  # the last good map stays
+    state.method = "saliency"
+    assert state.error == ""
+
+
+def test_trained_model_has_no_notice(bc):
+    assert bc.notice == ""

@@ -188,3 +188,27 @@ def test_constructor_errors_name_the_argument():
         Explorer("cifar")
     with pytest.raises(ValueError, match="data: expected"):
         Explorer(lambda p, x: x, None)
+
+
+def test_sliders_open_on_their_grid_so_the_page_sends_no_burst_on_load():
+    """The browser snaps slider values to the 0.01 grid: the Explorer starts on it already."""
+    ex = Explorer("breast_cancer")
+    sliders = ex.views[2].sliders
+    raw = ex.state.dataset.X_test[0]
+    assert not np.array_equal(ex.state.x, raw)  # the data set is not on the grid: snapped
+    for s, v, r in zip(sliders, ex.state.x, raw):
+        assert s.value == round(s.value, 2)  # already what noUiSlider would send back
+        assert np.float32(s.value) == v
+        assert abs(s.value - r) <= 0.005 + 1e-7
+    ex.close()
+
+
+def test_status_line_shows_the_notice_of_an_all_zero_map():
+    X = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    fn = lambda p, x: jax.numpy.stack([jax.numpy.round(x[0]), x[1]])  # noqa: E731
+    ex = Explorer(fn, None, data=(X, np.array([0, 1])), target=0)
+    line = next(v for v in ex.views if isinstance(v, StatusLine))
+    assert 'class="nnw-notice"' in line.value and "attribution is all zero" in line.value
+    ex.state.target = 1  # d x1 / dx = (0, 1): the notice goes
+    assert "nnw-notice" not in line.value and "ready" in line.value
+    ex.close()

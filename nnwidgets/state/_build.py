@@ -80,7 +80,12 @@ def _function_state(
     fn: Callable[..., Any], params: Any, ds: Dataset, **inputs: Any
 ) -> ExplorerState:
     try:
-        out = jax.eval_shape(fn, params, jax.ShapeDtypeStruct(ds.input_shape, np.float32))
+        try:
+            out = jax.eval_shape(fn, params, jax.ShapeDtypeStruct(ds.input_shape, np.float32))
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError):
+            # Python branches on values: it cannot be traced, but it may still run eagerly
+            # (the state then says so and runs without jit)
+            out = np.asarray(fn(params, np.asarray(ds.X_test[0], np.float32)))
     except Exception as e:
         raise ValueError(
             f"model: calling model(params, x) on one example of shape "

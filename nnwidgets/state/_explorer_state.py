@@ -11,6 +11,8 @@ import traitlets as t
 from ..kernels import METHODS, explain_flat, static_settings, unpack
 from ..models import Dataset
 
+_UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
+
 
 class ExplorerState(t.HasTraits):
     """One model, its parameters, its data set, the current input and everything derived from it.
@@ -61,12 +63,16 @@ class ExplorerState(t.HasTraits):
     )
     error = t.Unicode("", help="'' when all is well, else the message the widget shows.")
     status = t.Unicode("", help="What the state is doing ('compiling …', 'ready').")
+    notice = t.Unicode(
+        "", help="'' or a warning about the current result (all-zero map, running eagerly)."
+    )
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
 
     def __init__(self, model: Any, params: Any, dataset: Dataset, **inputs: Any) -> None:
         self.model, self.params, self.dataset = model, params, dataset
         self._ready = False
         self._compiled: set[tuple[str, int, int]] = set()
+        self._eager = ""  # why the model runs without jit ('' = it compiles)
         self._range = np.asarray(dataset.hi - dataset.lo, np.float32)
         self._key = jax.random.key(0)
         shape = tuple(model.input_shape)
@@ -165,23 +171,19 @@ class ExplorerState(t.HasTraits):
         """Run the fused kernel once for the current inputs and publish every output together."""
         steps, samples = static_settings(self.method, self.ig_steps, self.samples)
         config = (self.method, steps, samples)
-        if config not in self._compiled:
+        if config not in self._compiled and not self._eager:
             self.status = f"compiling {self.method}…"
         try:
-            flat = np.asarray(
-                explain_flat(
-                    self.model,
-                    self.params,
-                    self.x,
-                    np.int32(-1 if self.target is None else self.target),
-                    self.baseline,
-                    self._key,
-                    self.sigma * self._range,
-                    method=self.method,
-                    steps=steps,
-                    samples=samples,
-                )
+            flat = self._run(steps, samples)
+        except _UNTRACEABLE as e:  # even eagerly: the method vmaps over a batch of inputs
+            self.error = (
+                f"method: {self.method} evaluates the model on a batch of points (vmap), which "
+                "a model that branches on values in Python cannot do even eagerly; choose "
+                "saliency or gradient_x_input, or use jnp.where / lax.cond in the model "
+                f"({type(e).__name__}: {str(e).splitlines()[0]})"
             )
+            self.status = "error"
+            return
         except Exception as e:  # shown in the widget; the last good outputs stay
             self.error = f"{self.method} failed: {type(e).__name__}: {e}"
             self.status = "error"
@@ -196,6 +198,42 @@ class ExplorerState(t.HasTraits):
             return
         self._publish(unpack(self.model, flat))
 
+    def _run(self, steps: int, samples: int) -> np.ndarray:
+        """The fused kernel's packed result; eagerly when the model cannot be traced."""
+        args = (
+            self.model,
+            self.params,
+            self.x,
+            np.int32(-1 if self.target is None else self.target),
+            self.baseline,
+            self._key,
+            self.sigma * self._range,
+        )
+        if not self._eager:
+            try:
+                return np.asarray(
+                    explain_flat(*args, method=self.method, steps=steps, samples=samples)
+                )
+            except _UNTRACEABLE as e:
+                # Python control flow on values: say so once, then keep running it eagerly
+                self._eager = f"{type(e).__name__}: {str(e).splitlines()[0]}"
+        with jax.disable_jit():
+            return np.asarray(explain_flat(*args, method=self.method, steps=steps, samples=samples))
+
+    def _notice(self, attribution: np.ndarray) -> str:
+        notes = []
+        if self._eager:
+            notes.append(
+                "running eagerly (slow): the model cannot be jit-compiled because it branches "
+                f"on values in Python ({self._eager}); use jnp.where or lax.cond to make it fast"
+            )
+        if not np.any(attribution):
+            notes.append(
+                "attribution is all zero: the model is constant here or not differentiable "
+                "(argmax, round, stop_gradient, a dead ReLU layer)"
+            )
+        return "; ".join(notes)
+
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
         with self.hold_trait_notifications():
@@ -208,6 +246,7 @@ class ExplorerState(t.HasTraits):
             self.set_trait("attribution", e.attribution)
             gap = e.completeness_gap if self.method == "integrated_gradients" else None
             self.set_trait("completeness_gap", gap)
+            self.notice = self._notice(e.attribution)
             self.error = ""
             self.status = "ready"
             self.set_trait("version", self.version + 1)

@@ -20,12 +20,17 @@ class InputSliders(StateView, W.GridBox):
 
     def __init__(self, state: ExplorerState, columns: int = 2, **kwargs: object) -> None:
         self.state = state
+        # The browser's slider snaps each value to its 0.01 grid on first render and sends it
+        # back: snap here, once, so the page opens without a burst of one update per slider.
+        x = np.array([round(float(v), 2) for v in f32(state.x).ravel()], dtype=np.float32)
+        if not np.array_equal(x, f32(state.x).ravel()):
+            state.x = x.reshape(state.input_shape)
         x = f32(state.x).ravel()
         lo, hi = f32(state.dataset.lo).ravel(), f32(state.dataset.hi).ravel()
         self.sliders = []
         for i, name in enumerate(state.dataset.feature_names):
             s = W.FloatSlider(
-                value=float(x[i]),
+                value=round(float(x[i]), 2),
                 min=math.floor(lo[i] / STEP) * STEP,
                 max=math.ceil(hi[i] / STEP) * STEP,
                 step=STEP,

@@ -11,13 +11,13 @@ from ._base import StateView
 
 
 class StatusLine(StateView, W.HTML):
-    """Shows ``state.error`` in a red alert box, else ``state.status``."""
+    """Shows ``state.error`` in a red alert box, else ``state.status`` and ``state.notice``."""
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
         super().__init__(**kwargs)
         self._redraw(None)
-        self._watch(self._redraw, ["error", "status"])
+        self._watch(self._redraw, ["error", "status", "notice"])
         self.add_class("nnw-status-line")
 
     def _redraw(self, _: object) -> None:
@@ -28,7 +28,10 @@ class StatusLine(StateView, W.HTML):
                 'background:#fee0d2;padding:4px 8px;border-radius:4px">'
                 f"⚠ {html.escape(s.error)}</div>"
             )
-        else:
-            self.value = (
-                f'<span class="nnw-status" style="color:#555">{html.escape(s.status)}</span>'
+            return
+        self.value = f'<span class="nnw-status" style="color:#555">{html.escape(s.status)}</span>'
+        if s.notice:
+            self.value += (
+                ' <span class="nnw-notice" style="color:#8c510a;background:#fff7e0;'
+                f'padding:2px 6px;border-radius:4px">ⓘ {html.escape(s.notice)}</span>'
             )

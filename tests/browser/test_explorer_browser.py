@@ -1,0 +1,95 @@
+"""The Explorer in real Chromium, served by Voila and by JupyterLab.
+
+Each test makes one user interaction (a slider key step, a painted pixel), waits for the page
+to show the result, then compares every probability and attribution the page prints with
+``explain`` run here, in the test process, on the input the page now holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnwidgets.kernels import explain
+
+from . import nnw_browser as nb
+
+pytestmark = pytest.mark.browser
+
+# The page prints 6 significant digits, so compare relatively (1e-4) everywhere. A confident
+# model's small probabilities (1e-5 ... 1e-16) are exact to float32's relative precision, so
+# their absolute floor is tiny: 1e-4 absolute would accept any of them. Attributions can
+# cancel to ~0, so they get an absolute floor of 1e-6.
+PROB_TOL = {"rtol": 1e-4, "atol": 1e-12}
+ATTR_TOL = {"rtol": 1e-4, "atol": 1e-6}
+
+
+def assert_page_shows_kernel(page, model, x):
+    """Probabilities, attribution and the predicted / explained classes equal the kernel's."""
+    e = explain(model.model, model.params, x, method="saliency")
+    probs, attribution = nb.read_values(page, nb.PROBS), nb.read_values(page, nb.ATTRIBUTION)
+    np.testing.assert_allclose(probs, e.probs, **PROB_TOL, err_msg="probabilities on the page")
+    np.testing.assert_allclose(
+        attribution, e.attribution.ravel(), **ATTR_TOL, err_msg="attribution on the page"
+    )
+    bars = nb.bar_heights(page, ".nnw-probabilities")  # the chart too: heights ∝ probabilities
+    assert bars.shape == e.probs.shape and bars.sum() > 0
+    np.testing.assert_allclose(bars / bars.sum(), e.probs, rtol=1e-4, atol=1e-6, err_msg="bars")
+    assert nb.table_class(page, nb.PROBS, "nnw-predicted-") == int(np.argmax(e.probs))
+    assert nb.table_class(page, nb.ATTRIBUTION, "nnw-explained-") == e.target
+    assert_no_error(page)
+    return e
+
+
+def assert_no_error(page):
+    errors = page.locator(".nnw-error")
+    assert errors.count() == 0, f"the Explorer shows an error: {errors.first.text_content()!r}"
+    assert nb.text_of(page, ".nnw-explorer .nnw-status").strip() == "ready"
+
+
+@pytest.mark.parametrize("feature", [0, 7])
+def test_slider_key_step_updates_probabilities_and_attribution(tabular, feature):
+    page, x = tabular.page, tabular.x.copy()
+    assert_page_shows_kernel(page, tabular.model, x)  # the page holds what we think it holds
+    old_value = nb.slider_value(page, feature)
+    handle = page.locator(f".nnw-input-sliders .nnw-feature-{feature} .noUi-handle")
+    before = nb.text_of(page, nb.PROBS)
+
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    nb.wait_text_change(page, nb.PROBS, before)
+    nb.wait_quiet(page, quiet_ms=400)  # the attribution may come a message later
+
+    value = nb.slider_value(page, feature)  # noUiSlider snaps to the 0.01 grid: read it
+    assert 0 < value - old_value <= 0.01 + 1e-9, (old_value, value)
+    aria = float(handle.get_attribute("aria-valuetext").replace("\u2212", "-"))
+    assert abs(aria - value) < 0.005 + 1e-9, (aria, value)
+    x[feature] = np.float32(value)
+    assert_page_shows_kernel(page, tabular.model, x)
+    tabular.x = x
+    nb.screenshot(page, tabular.artifact)
+
+
+def test_painting_a_pixel_updates_probabilities_and_attribution(digits):
+    page, x = digits.page, digits.x.copy()
+    row, col = 2, 4  # a blank pixel inside the 0th test digit (a 2): a clearly visible change
+    shown = nb.canvas_values(page).reshape(8, 8)
+    np.testing.assert_array_equal(shown, x, err_msg="canvas data-values before painting")
+    assert x[row, col] == 0.0
+    assert_page_shows_kernel(page, digits.model, x)
+    before = nb.text_of(page, nb.PROBS)
+
+    canvas = page.locator(".nnw-digit-painter canvas.nnw-paint-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    cell_w, cell_h = box["width"] / 8, box["height"] / 8  # what the canvas's JS divides by
+    page.mouse.click(box["x"] + (col + 0.5) * cell_w, box["y"] + (row + 0.5) * cell_h)
+    nb.wait_text_change(page, nb.PROBS, before)
+    nb.wait_quiet(page, quiet_ms=400)  # the attribution may come a message later
+
+    x[row, col] = 1.0
+    shown = nb.canvas_values(page).reshape(8, 8)
+    np.testing.assert_array_equal(shown, x, err_msg="canvas data-values after painting")
+    assert_page_shows_kernel(page, digits.model, x)
+    digits.x = x
+    nb.screenshot(page, digits.artifact)
