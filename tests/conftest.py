@@ -1,6 +1,10 @@
 import os
+import tempfile
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# JAX's persistent cache (on by default in nnwidgets): a fresh one per test session, never the
+# user's ~/.cache; the browser tests' servers and kernels inherit it.
+os.environ.setdefault("NNWIDGETS_COMPILATION_CACHE", tempfile.mkdtemp(prefix="nnw-jax-cache-"))
 
 import jax
 import pytest

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -126,3 +129,24 @@ def test_dataset_from_arrays_validates():
         dataset_from_arrays(X, np.zeros(10, int), input_shape=(4,))
     with pytest.raises(ValueError, match="integer class labels"):
         dataset_from_arrays(X, np.zeros(10))
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_shipped_snapshot_equals_scikit_learn(name):
+    """The package reads a snapshot of each set (no sklearn import): it must be sklearn's."""
+    from nnwidgets.models._data import SNAPSHOT_DIR, _from_sklearn
+
+    fresh = _from_sklearn(name, 0.25, 0)
+    with np.load(SNAPSHOT_DIR / f"{name}.npz", allow_pickle=False) as shipped:
+        assert set(shipped.files) == set(fresh)
+        for key, value in fresh.items():
+            np.testing.assert_array_equal(shipped[key], value, err_msg=f"{name}: {key}")
+
+
+def test_opening_an_explorer_does_not_import_scikit_learn():
+    code = (
+        "import sys; from nnwidgets import Explorer; Explorer('digits'); "
+        "Explorer('breast_cancer'); print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr

@@ -1,5 +1,7 @@
 """Headless widget tests: a dummy comm stands in for the browser; set_state is a user action."""
 
+import uuid
+
 import comm
 import ipywidgets as W
 import jax
@@ -13,10 +15,10 @@ from nnwidgets.views import AttributionView, ProbabilityView, StatusLine
 
 
 class DummyComm:
-    comm_id = "a-b-c-d"
     kernel = "Truthy"
 
     def __init__(self, *args, **kwargs):
+        self.comm_id = uuid.uuid4().hex  # ipywidgets registers widgets by this id
         self.messages = []
 
     def open(self, *args, **kwargs):
@@ -211,4 +213,39 @@ def test_status_line_shows_the_notice_of_an_all_zero_map():
     assert 'class="nnw-notice"' in line.value and "attribution is all zero" in line.value
     ex.state.target = 1  # d x1 / dx = (0, 1): the notice goes
     assert "nnw-notice" not in line.value and "ready" in line.value
+    ex.close()
+
+
+def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_each():
+    """100 set_state calls as fast as the browser can send them: no backlog, no extra work."""
+    from ipywidgets.widgets.widget import _instances
+
+    ex = Explorer("breast_cancer")
+    slider = ex.views[2].sliders[3]
+    counts = {k: len(updates(w)) for k, w in _instances.items() if hasattr(w.comm, "messages")}
+    v0 = ex.state.version
+    values = np.linspace(slider.min, slider.max, 100)
+    for v in values:
+        slider.set_state({"value": float(v)})
+    assert ex.state.version == v0 + 100  # one kernel call and one publish per value
+    sent = {
+        k: len(updates(w)) - counts.get(k, 0)
+        for k, w in _instances.items()
+        if hasattr(w.comm, "messages")
+    }
+    changed = {k: n for k, n in sent.items() if n}
+    assert max(changed.values()) <= 100, changed  # at most one message per widget per step
+    probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
+    attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
+    assert sent[probs_view.bars.model_id] == 100 and sent[attr_view.mark.model_id] == 100
+    assert sent[slider.model_id] == 0  # the dragged slider is never echoed back
+    per_step = sum(changed.values()) / 100
+    assert per_step <= 12, changed  # a handful of small messages per step, see the README
+    x = ex.state.dataset.X_test[0].copy()
+    x = np.array([round(float(v), 2) for v in x], np.float32)
+    x[3] = np.float32(values[-1])
+    np.testing.assert_array_equal(ex.state.x, x)
+    e = expected(ex.state, x)
+    np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
+    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
     ex.close()

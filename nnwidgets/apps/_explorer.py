@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as W
@@ -16,6 +18,30 @@ from ..views import (
     ProbabilityView,
     StatusLine,
 )
+
+
+@contextlib.contextmanager
+def compiling_notice() -> Iterator[None]:
+    """In a notebook, show "compiling…" in the cell's output while the app is being built.
+
+    The app itself is displayed only when the cell ends, so its own status line cannot show
+    the first compile; this transient output does, and is blanked when the build ends.
+    """
+    from IPython import get_ipython
+    from IPython.display import HTML, display
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):  # plain Python, terminal IPython
+        yield
+        return
+    handle = display(
+        HTML('<span class="nnw-compiling">nnwidgets: loading and compiling the kernels…</span>'),
+        display_id=True,
+    )
+    try:
+        yield
+    finally:
+        handle.update(HTML(""))
 
 
 class Explorer(W.VBox):
@@ -42,7 +68,8 @@ class Explorer(W.VBox):
     def __init__(
         self, model: Any = "digits", params: Any = None, *, data: Any = None, **inputs: Any
     ) -> None:
-        self.state: ExplorerState = build_state(model, params, data, **inputs)
+        with compiling_notice():
+            self.state: ExplorerState = build_state(model, params, data, **inputs)
         s = self.state
         source = DigitPainter(s) if len(s.input_shape) == 2 else InputSliders(s)
         self.views = [

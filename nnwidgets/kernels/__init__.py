@@ -1,5 +1,7 @@
 """Pure, jit-compiled functions of arrays: forward passes, gradients and attributions."""
 
+from ._cache import default_cache_dir as default_cache_dir
+from ._cache import enable_compilation_cache as enable_compilation_cache
 from ._explain import METHODS as METHODS
 from ._explain import Explanation as Explanation
 from ._explain import explain as explain
@@ -18,6 +20,8 @@ __all__ = [
     "Explanation",
     "IGResult",
     "LogitFn",
+    "default_cache_dir",
+    "enable_compilation_cache",
     "explain",
     "explain_flat",
     "gradient_x_input",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 from typing import Literal
 
 import numpy as np
@@ -61,46 +62,84 @@ class Dataset:
         return self.X.max(axis=0)
 
 
+SNAPSHOT_DIR = pathlib.Path(__file__).with_name("data")
+_DEFAULT_SPLIT = (0.25, 0)  # (test_fraction, seed) of the snapshots and the bundled weights
+
+
+def _from_sklearn(name: str, test_fraction: float, seed: int) -> dict[str, np.ndarray]:
+    """The raw data set, its names and a stratified split, straight from scikit-learn."""
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    raw = getattr(datasets, f"load_{name}")()
+    y = np.asarray(raw.target, np.int32)
+    idx_train, idx_test = train_test_split(
+        np.arange(len(y)), test_size=test_fraction, random_state=seed, stratify=y
+    )
+    feature_names = getattr(raw, "feature_names", None)
+    if name == "digits":
+        feature_names = [f"pixel ({r}, {c})" for r in range(8) for c in range(8)]
+    return {
+        "data": np.asarray(raw.data, np.float64),
+        "target": y,
+        "idx_train": np.asarray(idx_train, np.int32),
+        "idx_test": np.asarray(idx_test, np.int32),
+        "feature_names": np.array([str(f) for f in feature_names]),
+        "class_names": np.array([str(c) for c in getattr(raw, "target_names", range(10))]),
+    }
+
+
+def write_snapshots(directory: pathlib.Path = SNAPSHOT_DIR) -> None:
+    """Write ``data/<name>.npz`` for every bundled set from scikit-learn (default split).
+
+    ``load_dataset`` reads these so an Explorer opens without importing scikit-learn (about
+    a second). ``tests/test_models.py`` checks they equal what scikit-learn gives.
+    """
+    directory.mkdir(exist_ok=True)
+    for name in DATASETS:
+        raw = _from_sklearn(name, *_DEFAULT_SPLIT)
+        if name == "digits":  # integers 0..16: exact as uint8
+            raw["data"] = raw["data"].astype(np.uint8)
+        np.savez_compressed(directory / f"{name}.npz", **raw)
+
+
+def _raw(name: str, test_fraction: float, seed: int) -> dict[str, np.ndarray]:
+    path = SNAPSHOT_DIR / f"{name}.npz"
+    if (test_fraction, seed) == _DEFAULT_SPLIT and path.exists():
+        with np.load(path, allow_pickle=False) as f:
+            raw = {k: f[k] for k in f.files}
+        raw["data"] = raw["data"].astype(np.float64)
+        return raw
+    return _from_sklearn(name, test_fraction, seed)
+
+
 def load_dataset(name: str, *, test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """Load a bundled data set by name: ``"digits"``, ``"iris"``, ``"wine"``, ``"breast_cancer"``.
 
-    The split is stratified and fixed by ``seed``, so bundled weights and tests agree.
+    The data are scikit-learn's. The split is stratified and fixed by ``seed``, so bundled
+    weights and tests agree. The default split is read from a snapshot shipped in the
+    package (``write_snapshots``), which spares importing scikit-learn; any other split
+    comes from scikit-learn itself.
 
     Examples:
         >>> ds = load_dataset("iris")
         >>> ds.input_shape, ds.class_names
         ((4,), ('setosa', 'versicolor', 'virginica'))
     """
-    from sklearn import datasets
-    from sklearn.model_selection import train_test_split
-
-    loaders = {
-        "digits": datasets.load_digits,
-        "iris": datasets.load_iris,
-        "wine": datasets.load_wine,
-        "breast_cancer": datasets.load_breast_cancer,
-    }
-    if name not in loaders:
+    if name not in DATASETS:
         raise ValueError(f"data set name: expected one of {list(DATASETS)}, got {name!r}")
-    raw = loaders[name]()
-    X = np.asarray(raw.data, np.float64)
-    y = np.asarray(raw.target, np.int32)
-    idx_train, idx_test = train_test_split(
-        np.arange(len(y)), test_size=test_fraction, random_state=seed, stratify=y
-    )
+    raw = _raw(name, test_fraction, seed)
+    X, y = raw["data"], raw["target"].astype(np.int32)
+    idx_train, idx_test = raw["idx_train"], raw["idx_test"]
     if name == "digits":
         X = (X / 16.0).reshape(-1, 8, 8)
         mean = std = None
-        feature_names = tuple(f"pixel ({r}, {c})" for r in range(8) for c in range(8))
-        class_names = tuple(str(c) for c in range(10))
         kind: Literal["image", "tabular"] = "image"
     else:
         mean = X[idx_train].mean(axis=0)
         std = X[idx_train].std(axis=0)
         std = np.where(std > 0, std, 1.0)
         X = (X - mean) / std
-        feature_names = tuple(str(f) for f in raw.feature_names)
-        class_names = tuple(str(c) for c in raw.target_names)
         kind = "tabular"
     X = X.astype(np.float32)
     return Dataset(
@@ -110,8 +149,8 @@ def load_dataset(name: str, *, test_fraction: float = 0.25, seed: int = 0) -> Da
         y_train=y[idx_train],
         X_test=X[idx_test],
         y_test=y[idx_test],
-        feature_names=feature_names,
-        class_names=class_names,
+        feature_names=tuple(str(f) for f in raw["feature_names"]),
+        class_names=tuple(str(c) for c in raw["class_names"]),
         mean=None if mean is None else mean.astype(np.float32),
         std=None if std is None else std.astype(np.float32),
     )

@@ -1,14 +1,15 @@
-"""Re-make the bundled weight files: ``python -m nnwidgets.models.train_bundled``."""
+"""Re-make the bundled data snapshots and weights: ``python -m nnwidgets.models.train_bundled``."""
 
 from __future__ import annotations
 
-from ._data import DATASETS
+from ._data import DATASETS, write_snapshots
 from ._pretrained import TRAINING, WEIGHTS_DIR, save_weights, train
 from ._train import accuracy
 
 
 def main() -> None:
-    """Train every bundled model with a fixed seed and write ``weights/<name>.npz``."""
+    """Snapshot the data sets from sklearn, train every bundled model, write the weights."""
+    write_snapshots()
     WEIGHTS_DIR.mkdir(exist_ok=True)
     for name in DATASETS:
         model, params, ds = train(name, seed=0)

@@ -8,7 +8,7 @@ import jax
 import numpy as np
 import traitlets as t
 
-from ..kernels import METHODS, explain_flat, static_settings, unpack
+from ..kernels import METHODS, enable_compilation_cache, explain_flat, static_settings, unpack
 from ..models import Dataset
 
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
@@ -70,6 +70,7 @@ class ExplorerState(t.HasTraits):
 
     def __init__(self, model: Any, params: Any, dataset: Dataset, **inputs: Any) -> None:
         self.model, self.params, self.dataset = model, params, dataset
+        self.cache_dir = enable_compilation_cache()  # a second launch skips compiling
         self._ready = False
         self._compiled: set[tuple[str, int, int]] = set()
         self._eager = ""  # why the model runs without jit ('' = it compiles)

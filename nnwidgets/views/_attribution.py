@@ -87,4 +87,4 @@ class AttributionView(StateView, W.VBox):
             else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
         )
         names = s.dataset.feature_names
-        self.readout.value = gap + values_table(names, a, f"nnw-explained-{s.explained}")
+        self.readout.value = gap + values_table(names, a, f"nnw-explained-{s.explained}", s.version)

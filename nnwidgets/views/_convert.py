@@ -19,14 +19,17 @@ def number(v: float) -> str:
     return f"{float(v):.6g}"
 
 
-def values_table(names: Sequence[str], values: Any, css: str) -> str:
-    """A collapsible table of exact values next to a chart (also what browser tests read)."""
+def values_table(names: Sequence[str], values: Any, css: str, version: int = 0) -> str:
+    """A collapsible table of exact values next to a chart (also what browser tests read).
+
+    ``data-version`` is the state's update count: how many inputs reached the kernel.
+    """
     rows = "".join(
         f'<tr data-index="{i}"><td>{html.escape(str(n))}</td>'
         f'<td class="nnw-v">{number(v)}</td></tr>'
         for i, (n, v) in enumerate(zip(names, f32(values).ravel()))
     )
     return (
-        f'<details class="nnw-values {css}"><summary>values</summary>'
+        f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
         f"<table>{rows}</table></details>"
     )

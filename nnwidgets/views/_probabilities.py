@@ -45,7 +45,7 @@ class ProbabilityView(StateView, W.VBox):
 
     def _table(self) -> str:
         s = self.state
-        return values_table(s.class_names, s.probs, f"nnw-predicted-{s.predicted}")
+        return values_table(s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version)
 
     def _redraw(self, _: object) -> None:
         with self.bars.hold_sync():

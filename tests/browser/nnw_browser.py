@@ -167,15 +167,21 @@ class Server:
         psutil.wait_procs(children, timeout=5)
 
 
-def _env(work: pathlib.Path) -> dict[str, str]:
-    env = dict(os.environ)
+def _env(work: pathlib.Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ, **(extra or {}))
     env["JAX_PLATFORMS"] = "cpu"
     env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")  # connection files: not in $HOME
     env.pop("JUPYTER_TOKEN", None)
     return env
 
 
-def _popen(args: list[str], work: pathlib.Path, log: pathlib.Path, cwd: pathlib.Path):
+def _popen(
+    args: list[str],
+    work: pathlib.Path,
+    log: pathlib.Path,
+    cwd: pathlib.Path,
+    env: dict[str, str] | None = None,
+):
     with open(log, "wb") as out:  # the child keeps its own copy; ours closes here
         return subprocess.Popen(
             args,
@@ -183,13 +189,19 @@ def _popen(args: list[str], work: pathlib.Path, log: pathlib.Path, cwd: pathlib.
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=cwd,
-            env=_env(work),
+            env=_env(work, env),
             start_new_session=True,
         )
 
 
-def start_voila(notebook_dir: pathlib.Path, work: pathlib.Path) -> Server:
-    """Voila serving ``notebook_dir`` on a free port; ready when it returns."""
+def start_voila(
+    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+) -> Server:
+    """Voila serving ``notebook_dir`` on a free port; ready when it returns.
+
+    ``env`` adds environment variables for the server and its kernels (e.g.
+    ``NNWIDGETS_TCP_NODELAY=0``).
+    """
     work.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), work / "voila.log"
     args = [
@@ -202,12 +214,15 @@ def start_voila(notebook_dir: pathlib.Path, work: pathlib.Path) -> Server:
         "--Voila.ip=127.0.0.1",
         "--show_tracebacks=True",
     ]
-    server = Server("voila", _popen(args, work, log, notebook_dir), port, log, "", notebook_dir)
+    proc = _popen(args, work, log, notebook_dir, env)
+    server = Server("voila", proc, port, log, "", notebook_dir)
     server.wait_ready("/")
     return server
 
 
-def start_lab(notebook_dir: pathlib.Path, work: pathlib.Path) -> Server:
+def start_lab(
+    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+) -> Server:
     """JupyterLab with a token, fresh user settings (no news toast) and fresh workspaces."""
     work.mkdir(parents=True, exist_ok=True)
     settings = work / "user-settings"
@@ -230,7 +245,8 @@ def start_lab(notebook_dir: pathlib.Path, work: pathlib.Path) -> Server:
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={work / 'workspaces'}",
     ]
-    server = Server("lab", _popen(args, work, log, notebook_dir), port, log, token, notebook_dir)
+    proc = _popen(args, work, log, notebook_dir, env)
+    server = Server("lab", proc, port, log, token, notebook_dir)
     server.wait_ready(f"/api/status?token={token}")
     return server
 

@@ -93,3 +93,12 @@ def test_painting_a_pixel_updates_probabilities_and_attribution(digits):
     assert_page_shows_kernel(page, digits.model, x)
     digits.x = x
     nb.screenshot(page, digits.artifact)
+
+
+def test_server_extension_sets_tcp_nodelay_on_the_kernel_websocket(tabular):
+    """nnwidgets.server is active in this server and read the option back from the socket."""
+    log = tabular.server.log.read_text(errors="replace")
+    if tabular.server.kind == "lab":
+        assert "nnwidgets.server | extension was successfully loaded" in log
+    assert "nnwidgets: TCP_NODELAY=1 on the websocket of kernel" in log
+    assert "TCP_NODELAY=0" not in log

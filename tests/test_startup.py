@@ -1,0 +1,154 @@
+"""Cold start: the persistent compilation cache, the server extension, lazy imports."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+LAUNCH = """
+import json, sys, time
+import jax
+hits = []
+HIT = "/jax/compilation_cache/cache_hits"
+jax.monitoring.register_event_listener(lambda e, **kw: hits.append(e) if e == HIT else None)
+from nnwidgets import Explorer
+t0 = time.perf_counter()
+ex = Explorer("digits")
+print(json.dumps({"cache_dir": ex.state.cache_dir, "hits": len(hits),
+                  "seconds": time.perf_counter() - t0}))
+"""
+
+
+def launch(env_value):
+    env = dict(os.environ, NNWIDGETS_COMPILATION_CACHE=env_value)
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCH], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_second_launch_reads_the_compiled_kernels_from_the_persistent_cache(tmp_path):
+    cache = tmp_path / "jax-cache"
+    first = launch(str(cache))
+    assert first["cache_dir"] == str(cache)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert any(name.startswith("jit_explain_flat") for name in entries), entries
+    second = launch(str(cache))
+    assert second["hits"] >= 1  # the explain kernel came from disk, not from XLA
+
+
+def test_cache_can_be_turned_off(tmp_path):
+    assert launch("0")["cache_dir"] is None
+
+
+def test_users_own_cache_dir_is_kept(tmp_path, monkeypatch):
+    import jax
+
+    from nnwidgets.kernels import enable_compilation_cache
+
+    monkeypatch.delenv("NNWIDGETS_COMPILATION_CACHE")
+    before = jax.config.jax_compilation_cache_dir
+    try:
+        jax.config.update("jax_compilation_cache_dir", str(tmp_path))
+        assert enable_compilation_cache() == str(tmp_path)
+    finally:
+        jax.config.update("jax_compilation_cache_dir", before)
+
+
+def test_unwritable_cache_dir_costs_the_cache_not_an_error(tmp_path, monkeypatch):
+    from nnwidgets.kernels import enable_compilation_cache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NNWIDGETS_COMPILATION_CACHE", str(blocker / "cache"))
+    import jax
+
+    before = jax.config.jax_compilation_cache_dir
+    jax.config.update("jax_compilation_cache_dir", None)
+    try:
+        assert enable_compilation_cache() is None
+    finally:
+        jax.config.update("jax_compilation_cache_dir", before)
+
+
+def test_server_extension_never_imports_jax():
+    code = "import sys, nnwidgets.server; print('jax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_server_extension_is_enabled_by_the_installed_config():
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "extension", "list"],
+        capture_output=True, text=True, check=True,
+    )
+    text = out.stdout + out.stderr
+    assert "nnwidgets.server" in text and "enabled" in text.split("nnwidgets.server")[1][:40]
+    voila = pathlib.Path(sys.prefix) / "etc" / "jupyter" / "voila.json"
+    config = json.loads(voila.read_text())
+    assert config["Voila"]["kernel_websocket_connection_class"] == (
+        "nnwidgets.server.NoDelayConnection"
+    )
+
+
+class FakeSocket:
+    def __init__(self):
+        self.options = {}
+
+    def setsockopt(self, level, name, value):
+        self.options[(level, name)] = int(value)
+
+    def getsockopt(self, level, name):
+        return self.options.get((level, name), 0)
+
+
+class FakeStream:
+    def __init__(self):
+        self.socket = FakeSocket()
+
+    def set_nodelay(self, value):
+        import socket
+
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if value else 0)
+
+
+class FakeHandler:
+    """What tornado's WebSocketHandler offers the connection: set_nodelay on its stream."""
+
+    kernel_id = "k"
+
+    def __init__(self):
+        self.ws_connection = type("C", (), {"stream": FakeStream()})()
+
+    def set_nodelay(self, value):
+        self.ws_connection.stream.set_nodelay(value)
+
+
+@pytest.mark.parametrize(("switch", "expected"), [(None, 1), ("0", 0), ("off", 0)])
+def test_connection_sets_tcp_nodelay_unless_switched_off(monkeypatch, switch, expected):
+    import logging
+    import socket
+
+    from nnwidgets import server
+
+    if switch is None:
+        monkeypatch.delenv(server.ENV_SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(server.ENV_SWITCH, switch)
+
+    class Base:
+        connected = False
+
+        def connect(self):
+            self.connected = True
+            return "future"
+
+    conn = server.with_nodelay(Base)()
+    conn.websocket_handler, conn.log = FakeHandler(), logging.getLogger("test")
+    assert conn.connect() == "future" and conn.connected
+    sock = conn.websocket_handler.ws_connection.stream.socket
+    assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == expected
+    assert server.with_nodelay(server.NoDelayConnection) is server.NoDelayConnection
