@@ -5,12 +5,15 @@ import pytest
 from jax.test_util import check_grads
 
 from nnwidgets.kernels import (
+    Settings,
+    default_inputs,
     explain,
     explain_flat,
     gradient_x_input,
     integrated_gradients,
     saliency,
     smoothgrad,
+    static_settings,
 )
 from nnwidgets.models import Dense, FunctionModel, Sequential, pretrained
 
@@ -30,49 +33,52 @@ T = jnp.int32(1)
 
 
 def test_linear_saliency_is_w():
-    np.testing.assert_allclose(saliency(linear, W, X, T), W[:, 1])
+    np.testing.assert_allclose(saliency(linear, W, X, T).attribution, W[:, 1])
 
 
 def test_linear_gradient_x_input_is_w_times_x():
-    np.testing.assert_allclose(gradient_x_input(linear, W, X, T), W[:, 1] * X, rtol=1e-6)
+    a = gradient_x_input(linear, W, X, T).attribution
+    np.testing.assert_allclose(a, W[:, 1] * X, rtol=1e-6)
 
 
 @pytest.mark.parametrize("steps", [1, 2, 7, 64])
 def test_linear_ig_is_w_times_x_minus_baseline(steps):
     b = jnp.array([0.1, 0.2, -0.3])
-    ig = integrated_gradients(linear, W, X, T, b, steps=steps)
+    ig = integrated_gradients(linear, W, X, T, default_inputs(X, baseline=b), Settings(steps=steps))
     np.testing.assert_allclose(ig.attribution, W[:, 1] * (X - b), rtol=1e-5)
     assert abs(float(ig.completeness_gap)) < 1e-5
 
 
 @pytest.mark.parametrize("steps", [1, 3, 16])
 def test_sum_of_squares_ig_is_x_squared(steps):
-    ig = integrated_gradients(sum_sq, None, X, jnp.int32(0), jnp.zeros(3), steps=steps)
+    ig = integrated_gradients(sum_sq, None, X, jnp.int32(0), None, Settings(steps=steps))
     np.testing.assert_allclose(ig.attribution, X**2, rtol=1e-5)
 
 
 def test_ig_zero_steps_refused():
     with pytest.raises(ValueError, match="steps: expected an int >= 1, got 0"):
-        integrated_gradients(linear, W, X, T, jnp.zeros(3), steps=0)
+        Settings(steps=0)
 
 
 def test_smoothgrad_sigma_zero_is_saliency_and_key_is_deterministic(getkey):
     net = Sequential((3,), (Dense(5, "tanh"), Dense(2)))
     p = net.init(getkey())
-    s = saliency(net.logits, p, X, T)
-    sg0 = smoothgrad(net.logits, p, X, T, getkey(), jnp.float32(0.0), samples=8)
-    np.testing.assert_allclose(sg0, s, rtol=1e-5)
-    k = getkey()
-    a = smoothgrad(net.logits, p, X, T, k, jnp.float32(0.3), samples=8)
-    b = smoothgrad(net.logits, p, X, T, k, jnp.float32(0.3), samples=8)
+    s = saliency(net.logits, p, X, T).attribution
+    eight = Settings(samples=8)
+    sg0 = smoothgrad(net, p, X, T, default_inputs(X, key=getkey(), sigma=0.0), eight)
+    np.testing.assert_allclose(sg0.attribution, s, rtol=1e-5)
+    noisy = default_inputs(X, key=getkey(), sigma=0.3)
+    a = smoothgrad(net, p, X, T, noisy, eight).attribution
+    b = smoothgrad(net, p, X, T, noisy, eight).attribution
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, s)  # noise does something
     with pytest.raises(ValueError, match="samples"):
-        smoothgrad(net.logits, p, X, T, k, jnp.float32(0.3), samples=0)
+        Settings(samples=0)
 
 
 def test_smoothgrad_on_linear_model_is_w(getkey):
-    sg = smoothgrad(linear, W, X, T, getkey(), jnp.float32(1.0), samples=32)
+    inputs = default_inputs(X, key=getkey(), sigma=1.0)
+    sg = smoothgrad(linear, W, X, T, inputs, Settings(samples=32)).attribution
     np.testing.assert_allclose(sg, W[:, 1], rtol=1e-5)
 
 
@@ -89,8 +95,8 @@ def test_ig_completeness_on_tanh_mlp(getkey):
     p = net.init(getkey())
     x = 2.0 * jax.random.normal(getkey(), (6,))
     b = jnp.zeros(6)
-    ig = jax.jit(integrated_gradients, static_argnums=0, static_argnames="steps")(
-        net.logits, p, x, jnp.int32(2), b, steps=64
+    ig = jax.jit(integrated_gradients, static_argnums=(0, 5))(
+        net, p, x, jnp.int32(2), default_inputs(x, baseline=b), Settings(steps=64)
     )
     delta = net.logits(p, x)[2] - net.logits(p, b)[2]
     assert abs(float(ig.completeness_gap)) < 0.01 * abs(float(delta))
@@ -104,27 +110,23 @@ def test_ig_completeness_on_tanh_mlp(getkey):
 def test_fused_explain_matches_separate_kernels(name, method):
     m = pretrained(name)
     x = jnp.asarray(m.dataset.X_test[3])
-    key = jax.random.key(7)
-    e = explain(m.model, m.params, x, -1, None, key, 0.1, method=method, steps=16, samples=8)
+    inputs = default_inputs(x, key=jax.random.key(7), sigma=0.1)
+    settings = Settings(steps=16, samples=8)
+    e = explain(m.model, m.params, x, -1, inputs, method=method, settings=settings)
     logits, trace = m.model.apply(m.params, x)
     np.testing.assert_allclose(e.logits, logits, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(e.probs, jax.nn.softmax(logits), rtol=1e-5, atol=1e-6)
     assert e.target == int(jnp.argmax(logits))
     for got, want in zip(e.post, trace.values()):
-        np.testing.assert_allclose(got, want.post, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(got, want.post.ravel(), rtol=1e-5, atol=1e-5)
     t = jnp.int32(e.target)
-    want = {
-        "saliency": lambda: saliency(m.model.logits, m.params, x, t),
-        "gradient_x_input": lambda: gradient_x_input(m.model.logits, m.params, x, t),
-        "integrated_gradients": lambda: (
-            integrated_gradients(
-                m.model.logits, m.params, x, t, jnp.zeros_like(x), steps=16
-            ).attribution
-        ),
-        "smoothgrad": lambda: smoothgrad(
-            m.model.logits, m.params, x, t, key, jnp.full(x.shape, 0.1), samples=8
-        ),
-    }[method]()
+    kernel = {
+        "saliency": saliency,
+        "gradient_x_input": gradient_x_input,
+        "integrated_gradients": integrated_gradients,
+        "smoothgrad": smoothgrad,
+    }[method]
+    want = kernel(m.model, m.params, x, t, inputs, settings).attribution
     np.testing.assert_allclose(e.attribution, want, rtol=1e-4, atol=1e-6)
     if method != "integrated_gradients":
         assert e.completeness_gap == 0.0
@@ -134,28 +136,27 @@ def test_explicit_target_is_used():
     m = pretrained("iris")
     e = explain(m.model, m.params, m.dataset.X_test[0], 2)
     assert e.target == 2
-    np.testing.assert_allclose(
-        e.attribution,
-        saliency(m.model.logits, m.params, jnp.asarray(m.dataset.X_test[0]), jnp.int32(2)),
-        rtol=1e-5,
-    )
+    want = saliency(m.model, m.params, m.dataset.X_test[0], jnp.int32(2)).attribution
+    np.testing.assert_allclose(e.attribution, want, rtol=1e-5)
 
 
 def test_no_retrace_across_50_input_values():
     m = pretrained("breast_cancer")
     rng = np.random.default_rng(0)
-    args = dict(method="integrated_gradients", steps=8, samples=4)
-    b, k, ns = jnp.zeros(30), jax.random.key(0), jnp.zeros(30)
-    explain_flat(m.model, m.params, jnp.zeros(30), jnp.int32(-1), b, k, ns, **args)
+    method = "integrated_gradients"
+    args = dict(method=method, settings=static_settings(method, Settings(steps=8)))
+    inputs = default_inputs(jnp.zeros(30))
+    explain_flat(m.model, m.params, jnp.zeros(30), jnp.int32(-1), inputs, **args)
     before = explain_flat._cache_size()
     for i in range(50):
         x = jnp.asarray(rng.normal(size=30), jnp.float32)
-        explain_flat(m.model, m.params, x, jnp.int32(i % 3 - 1), b, k, ns, **args)
+        moved = inputs._replace(baseline=x * 0.1, sigma=jnp.float32(i / 50), key=jax.random.key(i))
+        explain_flat(m.model, m.params, x, jnp.int32(i % 3 - 1), moved, **args)
     assert explain_flat._cache_size() == before
 
 
 def test_function_model_adapter():
     model = FunctionModel(linear, (3,), 2)
-    e = explain(model, W, X, 1, method="integrated_gradients", steps=4)
+    e = explain(model, W, X, 1, method="integrated_gradients", settings=Settings(steps=4))
     np.testing.assert_allclose(e.attribution, W[:, 1] * X, rtol=1e-5)
     np.testing.assert_allclose(e.post[0], X @ W, rtol=1e-5)

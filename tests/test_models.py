@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -8,8 +9,14 @@ import pytest
 
 from nnwidgets.models import (
     ARCHITECTURES,
+    BUNDLED_MODELS,
     DATASETS,
+    MODEL_DATASET,
+    AvgPool2D,
+    Conv2D,
     Dense,
+    Flatten,
+    MaxPool2D,
     Sequential,
     accuracy,
     check_params,
@@ -77,7 +84,7 @@ def test_unknown_dataset_names_choices():
         load_dataset("mnist")
 
 
-@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("name", BUNDLED_MODELS)
 def test_bundled_weights_are_accurate(name):
     m = pretrained(name)
     acc = accuracy(m.model, m.params, m.dataset.X_test, m.dataset.y_test)
@@ -150,3 +157,278 @@ def test_opening_an_explorer_does_not_import_scikit_learn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+# --- convolutional layers -------------------------------------------------------------------
+
+
+def numpy_conv(x, w, b, stride, padding):
+    """Reference cross-correlation of one (H, W, C) map, XLA's SAME padding (extra at the end)."""
+    (h, wd, _), (kh, kw, _, f) = x.shape, w.shape
+    if padding == "SAME":
+        out = [-(-n // s) for n, s in zip((h, wd), stride)]
+        pads = [max((o - 1) * s + k - n, 0) for o, s, k, n in zip(out, stride, (kh, kw), (h, wd))]
+        x = np.pad(x, [(p // 2, p - p // 2) for p in pads] + [(0, 0)])
+    else:
+        out = [(n - k) // s + 1 for n, k, s in zip((h, wd), (kh, kw), stride)]
+    y = np.zeros((*out, f))
+    for i in range(out[0]):
+        for j in range(out[1]):
+            patch = x[i * stride[0] : i * stride[0] + kh, j * stride[1] : j * stride[1] + kw]
+            y[i, j] = np.tensordot(patch, w, axes=3) + b
+    return y
+
+
+def identity_head(net, params):
+    """Make the last Dense an identity map, so the logits are the flattened feature map."""
+    n = params[-1]["w"].shape[0]
+    return (*params[:-1], {"w": jnp.eye(n), "b": jnp.zeros(n)})
+
+
+def test_conv_hand_computed():
+    net = Sequential((3, 3), (Conv2D(1, (2, 2), padding="VALID"), Flatten(), Dense(4)))
+    params = list(net.init(jax.random.key(0)))
+    params[0] = {"w": jnp.array([[1.0, 2.0], [0.0, -1.0]]).reshape(2, 2, 1, 1), "b": jnp.ones(1)}
+    x = jnp.arange(9.0).reshape(3, 3)  # [[0 1 2] [3 4 5] [6 7 8]]
+    logits, trace = net.apply(identity_head(net, params), x)
+    # y[i, j] = x[i, j] + 2 x[i, j+1] - x[i+1, j+1] + 1
+    want = np.array([[0 + 2 - 4 + 1, 1 + 4 - 5 + 1], [3 + 8 - 7 + 1, 4 + 10 - 8 + 1]])
+    np.testing.assert_allclose(trace["conv_1"].pre, want[..., None], rtol=1e-6)
+    np.testing.assert_allclose(logits, want.ravel(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kernel_size, stride, padding",
+    [((3, 3), (1, 1), "SAME"), ((3, 2), (2, 1), "SAME"), ((2, 3), (1, 2), "VALID"), (1, 1, "SAME")],
+)
+def test_conv_equals_numpy_reference(kernel_size, stride, padding, getkey):
+    conv = Conv2D(3, kernel_size, stride, padding, activation="relu")
+    net = Sequential((5, 6, 2), (conv, Flatten(), Dense(2)))
+    params = net.init(getkey())
+    params = ({**params[0], "b": jax.random.normal(getkey(), (3,))}, *params[1:])
+    x = jax.random.normal(getkey(), (5, 6, 2))
+    _, trace = net.apply(params, x)
+    want = numpy_conv(
+        np.asarray(x, np.float64),
+        np.asarray(params[0]["w"], np.float64),
+        np.asarray(params[0]["b"], np.float64),
+        conv.stride,
+        padding,
+    )
+    assert trace["conv_1"].pre.shape == want.shape == net.layer_shapes[0]
+    np.testing.assert_allclose(trace["conv_1"].pre, want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(trace["conv_1"].post, np.maximum(want, 0), rtol=1e-5, atol=1e-5)
+
+
+def test_rank_2_input_is_one_channel(getkey):
+    net = Sequential((4, 4), (Conv2D(2, 3), Flatten(), Dense(3)))
+    params = net.init(getkey())
+    assert params[0]["w"].shape == (3, 3, 1, 2)
+    x = jax.random.normal(getkey(), (4, 4))
+    a = net.apply(params, x)[1]["conv_1"].pre
+    b = Sequential((4, 4, 1), net.layers).apply(params, x[..., None])[1]["conv_1"].pre
+    np.testing.assert_array_equal(a, b)
+
+
+def test_max_and_avg_pool_exact():
+    x = jnp.arange(16.0).reshape(4, 4)
+    for pool, want in [
+        (MaxPool2D(), [5, 7, 13, 15]),
+        (AvgPool2D((2, 2)), [2.5, 4.5, 10.5, 12.5]),
+        (MaxPool2D((3, 3), stride=1), [10, 11, 14, 15]),
+        (AvgPool2D((1, 2), stride=(2, 2)), [0.5, 2.5, 8.5, 10.5]),
+        (MaxPool2D((2, 3), stride=(2, 1)), [6, 7, 14, 15]),
+    ]:
+        net = Sequential((4, 4), (pool, Flatten(), Dense(4)))
+        logits, trace = net.apply(identity_head(net, net.init(jax.random.key(0))), x)
+        np.testing.assert_array_equal(logits, np.array(want, np.float32), err_msg=str(pool))
+        assert list(trace) == ["dense_1"]
+
+
+def test_max_pool_gradient_goes_to_the_maximum():
+    net = Sequential((2, 2), (MaxPool2D(), Flatten(), Dense(1)))
+    params = identity_head(net, net.init(jax.random.key(0)))
+    g = jax.grad(lambda x: net.logits(params, x)[0])(jnp.array([[1.0, 4.0], [2.0, 3.0]]))
+    np.testing.assert_array_equal(g, [[0.0, 1.0], [0.0, 0.0]])
+
+
+def test_cnn_trace_names_shapes_and_sizes(getkey):
+    net = Sequential(
+        (8, 8),
+        (
+            Conv2D(4, activation="relu"),
+            MaxPool2D(),
+            Conv2D(6, (3, 3), padding="VALID", name="feat"),
+            AvgPool2D(),
+            Conv2D(5, 1, activation="tanh"),
+            Flatten(),
+            Dense(7, "relu"),
+            Dense(3),
+        ),
+    )
+    assert net.layer_names == ("conv_1", "feat", "conv_3", "dense_1", "dense_2")
+    assert net.layer_shapes == ((8, 8, 4), (2, 2, 6), (1, 1, 5), (7,), (3,))
+    assert net.layer_sizes == (256, 24, 5, 7, 3)
+    assert net.n_outputs == 3
+    logits, trace = net.apply(net.init(getkey()), jax.random.uniform(getkey(), (8, 8)))
+    assert list(trace) == list(net.layer_names) and logits.shape == (3,)
+    for name, shape, size in zip(net.layer_names, net.layer_shapes, net.layer_sizes):
+        assert trace[name].pre.shape == trace[name].post.shape == shape
+        assert trace[name].post.size == size
+    np.testing.assert_array_equal(logits, trace["dense_2"].post)
+
+
+def test_mlp_names_and_sizes_unchanged():
+    net = ARCHITECTURES["digits"]
+    assert net.layer_names == ("dense_1", "dense_2", "dense_3")
+    assert net.layer_sizes == (64, 32, 10)
+    assert net.layer_shapes == ((64,), (32,), (10,))
+
+
+def test_cnn_init_shapes_and_scale():
+    net = Sequential((8, 8, 3), (Conv2D(64, (3, 3), activation="relu"), Flatten(), Dense(2)))
+    p = net.init(jax.random.key(0))
+    assert p[0]["w"].shape == (3, 3, 3, 64) and p[0]["b"].shape == (64,) and p[1] == {}
+    assert p[2]["w"].shape == (8 * 8 * 64, 2)
+    np.testing.assert_allclose(float(jnp.std(p[0]["w"])), np.sqrt(2 / 27), rtol=0.1)
+    np.testing.assert_array_equal(p[0]["b"], 0)
+
+
+def test_taps_add_to_a_layer_output(getkey):
+    net = ARCHITECTURES["digits_cnn"]
+    params = net.init(getkey())
+    x = jax.random.uniform(getkey(), (8, 8))
+    tap = jax.random.normal(getkey(), (4, 4, 16))
+    _, plain = net.apply(params, x)
+    _, tapped = net.apply(params, x, taps={"conv_2": tap})
+    np.testing.assert_allclose(tapped["conv_2"].post, plain["conv_2"].post + tap, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"taps: expected layer names from \['conv_1'.*'nope'"):
+        net.apply(params, x, taps={"nope": tap})
+    with pytest.raises(ValueError, match=r"taps\['conv_2'\]: expected shape \(4, 4, 16\)"):
+        net.apply(params, x, taps={"conv_2": jnp.zeros(3)})
+
+
+def test_cnn_spec_roundtrips_through_json_and_is_hashable():
+    net = Sequential(
+        (8, 8),
+        (
+            Conv2D(4, 3, (2, 1), "VALID", "tanh", name="c"),
+            MaxPool2D((2, 1)),
+            AvgPool2D(1, stride=(1, 1)),
+            Flatten(),
+            Dense(2),
+        ),
+    )
+    again = Sequential.from_dict(json.loads(json.dumps(net.to_dict())))
+    assert again == net and hash(again) == hash(net)
+    assert again.layers[0].kernel_size == (3, 3) and isinstance(again.layers[0].stride, tuple)
+    assert again.layer_shapes == net.layer_shapes
+    assert Conv2D(4, 3) == Conv2D(4, [3, 3]) and hash(Conv2D(4, 3)) == hash(Conv2D(4, (3, 3)))
+    assert MaxPool2D() != AvgPool2D()
+    with pytest.raises(ValueError, match="malformed spec"):
+        Sequential.from_dict({"input_shape": [8, 8], "layers": [{"type": "Conv3D"}]})
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Conv2D(0), r"Conv2D\(features=...\): expected a positive int, got 0"),
+        (lambda: Conv2D(4, (3, 0)), r"Conv2D\(kernel_size=...\): expected a positive .*(3, 0)"),
+        (lambda: Conv2D(4, 3, stride=1.5), r"Conv2D\(stride=...\): expected .*got 1.5"),
+        (lambda: Conv2D(4, padding="same"), r"Conv2D\(padding=...\): expected 'SAME' or 'VALID'"),
+        (lambda: Conv2D(4, activation="swish"), r"Conv2D\(activation=...\):.*'swish'"),
+        (lambda: MaxPool2D((2, 2, 2)), r"MaxPool2D\(window=...\): expected .*\(2, 2, 2\)"),
+        (lambda: AvgPool2D(stride=0), r"AvgPool2D\(stride=...\): expected .*got 0"),
+        (
+            lambda: Sequential((8, 8), (Conv2D(4), Dense(3))),
+            r"layers\[1\] \(Dense\): expected a vector input, got shape \(8, 8, 4\).*Flatten",
+        ),
+        (
+            lambda: Sequential((4, 4), (MaxPool2D(5), Flatten(), Dense(2))),
+            r"layers\[0\] \(MaxPool2D\): expected window no larger than its \(4, 4\) input "
+            r"map, got \(5, 5\)",
+        ),
+        (
+            lambda: Sequential(
+                (8, 8), (Conv2D(2, 5, padding="VALID"), MaxPool2D(5), Flatten(), Dense(2))
+            ),
+            r"layers\[1\] \(MaxPool2D\): expected window .*\(4, 4\) input map, got \(5, 5\)",
+        ),
+        (
+            lambda: Sequential((3, 3), (Conv2D(2, 4, padding="VALID"), Flatten(), Dense(2))),
+            r"layers\[0\] \(Conv2D\): expected kernel_size no larger than its \(3, 3\)",
+        ),
+        (
+            lambda: Sequential((8, 8), (Flatten(), Dense(3), Conv2D(2))),
+            r"layers\[2\] \(Conv2D\): expected an \(H, W, C\) or \(H, W\) input, got shape \(3,\)",
+        ),
+        (
+            lambda: Sequential((6,), (Conv2D(2), Flatten(), Dense(2))),
+            r"layers\[0\] \(Conv2D\): expected an \(H, W, C\) or \(H, W\) input, got shape \(6,\)",
+        ),
+        (
+            lambda: Sequential((8, 8), (Conv2D(2, name="a"), Flatten(), Dense(2, name="a"))),
+            r"expected distinct layer names, got \['a'\] repeated",
+        ),
+        (lambda: Sequential((8, 8), (Conv2D(2), Flatten())), "at least one Dense"),
+    ],
+)
+def test_bad_conv_specs_name_the_argument(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_check_params_reports_conv_weight_shape(getkey):
+    net = ARCHITECTURES["digits_cnn"]
+    params = list(net.init(getkey()))
+    check_params(net, params)  # the right shapes pass
+    params[2] = {"w": jnp.zeros((3, 3, 4, 16)), "b": jnp.zeros(16)}
+    with pytest.raises(
+        ValueError, match=r"params\[2\]\['w'\]: expected shape \(3, 3, 8, 16\), got \(3, 3, 4, 16\)"
+    ):
+        check_params(net, params)
+    params[2] = {}
+    with pytest.raises(ValueError, match=r"params\[2\]: expected keys \['b', 'w'\]"):
+        check_params(net, params)
+
+
+# --- the bundled CNN ------------------------------------------------------------------------
+
+
+def test_bundled_model_names_and_data_sets():
+    assert set(DATASETS) < set(BUNDLED_MODELS) and "digits_cnn" in BUNDLED_MODELS
+    assert set(MODEL_DATASET) == set(BUNDLED_MODELS) and set(MODEL_DATASET.values()) <= set(
+        DATASETS
+    )
+    assert MODEL_DATASET["digits_cnn"] == "digits"
+    with pytest.raises(ValueError, match=r"bundled model name: expected one of .*got 'cnn'"):
+        pretrained("cnn")
+
+
+def test_bundled_cnn_is_accurate_small_and_the_shipped_architecture():
+    from nnwidgets.models._pretrained import WEIGHTS_DIR
+
+    m = pretrained("digits_cnn")
+    assert m.dataset.name == "digits" and m.model == ARCHITECTURES["digits_cnn"]
+    assert any(isinstance(layer, Conv2D) for layer in m.model.layers)
+    acc = accuracy(m.model, m.params, m.dataset.X_test, m.dataset.y_test)
+    assert acc >= 0.97, acc
+    _, _, header = load_weights(WEIGHTS_DIR / "digits_cnn.npz")
+    assert header["dataset"] == "digits" and header["test_accuracy"] == pytest.approx(acc, abs=1e-3)
+    assert (WEIGHTS_DIR / "digits_cnn.npz").stat().st_size < 100_000
+
+
+def test_explain_runs_on_the_bundled_cnn():
+    from nnwidgets.kernels import explain
+
+    m = pretrained("digits_cnn")
+    x = m.dataset.X_test[0]
+    e = explain(m.model, m.params, x)
+    assert e.logits.shape == (10,) and e.attribution.shape == (8, 8)
+    assert np.isfinite(e.logits).all() and np.isfinite(e.attribution).all()
+    assert np.any(e.attribution != 0)
+    assert e.target == int(np.argmax(e.logits)) == int(m.dataset.y_test[0])
+    _, trace = m.model.apply(m.params, x)
+    assert [p.size for p in e.post] == list(m.model.layer_sizes)
+    for got, want in zip(e.post, trace.values()):
+        np.testing.assert_allclose(got, np.ravel(want.post), rtol=1e-5, atol=1e-5)

@@ -40,4 +40,8 @@ def test_binder_pins_every_dependency_exactly_within_the_lower_bounds():
 
 def test_bundled_weights_ship_with_the_package():
     weights = sorted(p.name for p in (ROOT / "nnwidgets" / "models" / "weights").glob("*.npz"))
-    assert weights == ["breast_cancer.npz", "digits.npz", "iris.npz", "wine.npz"]
+    from nnwidgets.models import BUNDLED_MODELS, DATASETS
+
+    assert weights == sorted(f"{name}.npz" for name in BUNDLED_MODELS)
+    snapshots = sorted(p.name for p in (ROOT / "nnwidgets" / "models" / "data").glob("*.npz"))
+    assert snapshots == sorted(f"{name}.npz" for name in DATASETS)

@@ -9,13 +9,17 @@ import nnwidgets.views
 
 PUBLIC = {
     nnwidgets: {"Explorer", "ExplorerState"},
-    nnwidgets.models: {"Sequential", "Dense", "Flatten", "FunctionModel", "fit", "pretrained",
+    nnwidgets.models: {"Sequential", "Dense", "Flatten", "Conv2D", "MaxPool2D", "AvgPool2D",
+                       "BUNDLED_MODELS", "FunctionModel", "fit", "pretrained",
                        "load_dataset", "dataset_from_arrays", "DATASETS", "Dataset"},
     nnwidgets.kernels: {"explain", "explain_flat", "unpack", "saliency", "gradient_x_input",
-                        "integrated_gradients", "smoothgrad", "METHODS"},
+                        "integrated_gradients", "smoothgrad", "smoothgrad_sq", "vargrad",
+                        "occlusion", "feature_ablation", "kernel_shap", "lime", "grad_cam",
+                        "neuron_gradient", "randomisation_check", "METHODS", "Settings",
+                        "Inputs", "Attribution"},
     nnwidgets.state: {"ExplorerState", "build_state"},
     nnwidgets.views: {"InputSliders", "DigitPainter", "ProbabilityView", "AttributionView",
-                      "ActivationView", "MethodControls", "StatusLine"},
+                      "ActivationView", "MethodControls", "StatusLine", "SanityCheckView"},
     nnwidgets.apps: {"Explorer"},
 }
 
@@ -29,7 +33,11 @@ def test_public_names():
 
 def test_method_names():
     assert nnwidgets.kernels.METHODS == (
-        "saliency", "gradient_x_input", "integrated_gradients", "smoothgrad")
+        "saliency", "gradient_x_input", "integrated_gradients", "smoothgrad", "smoothgrad_sq",
+        "vargrad", "occlusion", "feature_ablation", "kernel_shap", "lime", "grad_cam",
+        "neuron_gradient")
+    for name in nnwidgets.kernels.METHODS:  # the kernels carry the same names
+        assert getattr(nnwidgets.kernels, name) is nnwidgets.kernels.KERNELS[name]
 
 
 def test_explorer_state_api():

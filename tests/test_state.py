@@ -1,8 +1,8 @@
 import jax
 import numpy as np
 import pytest
+from kernel_reference import direct
 
-from nnwidgets.kernels import explain
 from nnwidgets.models import Dense, Sequential, pretrained
 from nnwidgets.state import ExplorerState, build_state
 
@@ -21,22 +21,6 @@ OUTPUTS = [
 @pytest.fixture(scope="module")
 def bc():
     return build_state("breast_cancer")
-
-
-def direct(state):
-    m = state
-    return explain(
-        m.model,
-        m.params,
-        m.x,
-        -1 if m.target is None else m.target,
-        m.baseline,
-        jax.random.key(m.seed),
-        m.sigma * (m.dataset.hi - m.dataset.lo),
-        method=m.method,
-        steps=m.ig_steps,
-        samples=m.samples,
-    )
 
 
 def test_initial_outputs_equal_kernel(bc):
@@ -262,3 +246,79 @@ def test_a_model_that_cannot_be_jitted_runs_eagerly_with_a_warning():
 
 def test_trained_model_has_no_notice(bc):
     assert bc.notice == ""
+
+
+def test_switching_methods_compiles_once_per_new_static_setting_and_never_for_arrays():
+    from nnwidgets.kernels import METHODS, explain_flat
+
+    state = build_state("digits_cnn")
+    for method in METHODS:  # first visit: at most one compile each
+        n = explain_flat._cache_size()
+        state.method = method
+        assert state.error == "", (method, state.error)
+        assert explain_flat._cache_size() <= n + 1, method
+    n = explain_flat._cache_size()
+    for method in METHODS:  # second visit, array inputs moving: nothing compiles
+        state.method = method
+        state.sigma, state.seed, state.replacement = 0.3, 5, 0.5
+        state.x = state.dataset.X_test[3]
+        state.neuron = 7
+        state.baseline_kind = "mean"
+        state.baseline_kind = "zero"
+    assert explain_flat._cache_size() == n
+    state.method = "integrated_gradients"
+    state.ig_steps = 64  # a new static setting: exactly one compile, then none
+    assert explain_flat._cache_size() == n + 1
+    state.ig_steps = 32
+    state.ig_steps = 64
+    assert explain_flat._cache_size() == n + 1
+
+
+def test_baseline_kinds_and_every_method_match_the_kernel():
+    state = build_state("digits_cnn")
+    for kind in ("mean", "blur", "uniform", "zero"):
+        for method in ("integrated_gradients", "kernel_shap", "feature_ablation"):
+            with state.batch():
+                state.method, state.baseline_kind = method, kind
+            assert state.error == "", state.error
+            np.testing.assert_allclose(
+                state.attribution, direct(state).attribution, rtol=1e-4, atol=1e-5
+            )
+    assert state.completeness_gap is None  # feature_ablation last: no gap
+    state.method = "kernel_shap"
+    assert state.completeness_gap is not None
+    state.method = "occlusion"
+    assert state.completeness_gap is None
+
+
+def test_a_batch_of_assignments_recomputes_once():
+    state = build_state("iris")
+    v = state.version
+    with state.batch():
+        state.method, state.layer, state.neuron = "neuron_gradient", "dense_1", 4
+    assert state.version == v + 1 and state.neuron == 4
+    state.baseline_kind = "mean"  # kind and array together: one recompute
+    assert state.version == v + 2
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("window", 9, "window: expected an int from 1 to the input's smallest axis (8), got 9"),
+        ("stride", 0, "stride: expected an int from 1 to 64, got 0"),
+        ("ig_rule", "simpson", "ig_rule: expected one of"),
+        ("baseline_kind", "median", "baseline_kind: expected one of"),
+        ("layer", "conv_9", "layer: expected '' or one of"),
+        ("neuron", 512, "neuron: expected an index in [0, 512), got 512"),
+        ("coalitions", 0, "coalitions: expected an int in [1, 4096], got 0"),
+    ],
+)
+def test_bad_settings_are_refused_and_shown(name, value, message):
+    state = build_state("digits_cnn")
+    before, attribution = getattr(state, name), state.attribution.copy()
+    setattr(state, name, value)
+    assert message in state.error
+    assert getattr(state, name) == before
+    np.testing.assert_array_equal(state.attribution, attribution)
+    state.x = state.dataset.X_test[1]  # the next interaction works
+    assert state.error == ""

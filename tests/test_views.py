@@ -7,11 +7,17 @@ import ipywidgets as W
 import jax
 import numpy as np
 import pytest
+from kernel_reference import expected
 
 from nnwidgets import Explorer
-from nnwidgets.kernels import explain
 from nnwidgets.state import build_state
-from nnwidgets.views import AttributionView, ProbabilityView, StatusLine
+from nnwidgets.views import (
+    ActivationView,
+    AttributionView,
+    ProbabilityView,
+    SanityCheckView,
+    StatusLine,
+)
 
 
 class DummyComm:
@@ -38,13 +44,6 @@ class DummyComm:
 def dummy_comm(monkeypatch):
     monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
     monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
-
-
-def expected(state, x):
-    return explain(state.model, state.params, x, -1 if state.target is None else state.target,
-                   state.baseline, jax.random.key(state.seed),
-                   state.sigma * (state.dataset.hi - state.dataset.lo), method=state.method,
-                   steps=state.ig_steps, samples=state.samples)
 
 
 def updates(widget):
@@ -135,8 +134,34 @@ def test_method_dropdown_switches_attribution_and_shows_gap():
     assert ex.state.target == 2 and ex.state.explained == 2
     controls.target.set_state({"index": 0})
     assert ex.state.target is None
-    controls.sigma.set_state({"value": 0.4})
+    controls.settings["sigma"].set_state({"value": 0.4})
     assert ex.state.sigma == 0.4
+    ex.close()
+
+
+def test_controls_show_only_the_current_methods_settings_and_forward_them():
+    ex = Explorer("breast_cancer")
+    controls = ex.views[1]
+
+    def shown():
+        return {n for n, c in controls.settings.items() if c.layout.display != "none"}
+
+    assert shown() == {"absolute"}
+    ex.state.method = "occlusion"
+    assert shown() == {"window", "stride", "replacement"}
+    assert controls.settings["window"].max == 30  # tabular: 1-D input of 30 features
+    controls.settings["replacement"].set_state({"value": 0.5})
+    assert ex.state.replacement == 0.5 and ex.state.error == ""
+    e = expected(ex.state, ex.state.x)
+    np.testing.assert_allclose(ex.state.attribution, e.attribution, rtol=1e-5, atol=1e-6)
+    ex.state.method = "kernel_shap"
+    assert shown() == {"coalitions", "baseline_kind", "seed"}
+    assert ex.state.completeness_gap is not None and abs(ex.state.completeness_gap) < 1e-4
+    controls.settings["baseline_kind"].set_state({"index": 1})  # "mean"
+    assert ex.state.baseline_kind == "mean"
+    np.testing.assert_allclose(ex.state.baseline, ex.state.dataset.X_train.mean(0), rtol=1e-6)
+    assert "blur" not in controls.settings["baseline_kind"].options  # tabular: no blur
+    assert e is not None
     ex.close()
 
 
@@ -249,3 +274,48 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
     np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
     ex.close()
+
+
+def test_clicking_a_neuron_explains_it_with_one_recompute():
+    ex = Explorer("iris")
+    view = next(v for v in ex.views if isinstance(v, ActivationView))
+    v0 = ex.state.version
+    view.bars["dense_1"]._handle_custom_msg({"event": "element_click", "data": {"index": 3}}, [])
+    s = ex.state
+    assert (s.method, s.layer, s.neuron, s.version) == ("neuron_gradient", "dense_1", 3, v0 + 1)
+    np.testing.assert_allclose(s.attribution, expected(s, s.x).attribution, rtol=1e-5, atol=1e-7)
+    ex.close()
+
+
+def test_sanity_check_button_plots_the_randomisation_curve_with_progress():
+    ex = Explorer("digits")
+    view = next(v for v in ex.views if isinstance(v, SanityCheckView))
+    steps = []
+    view.progress.observe(lambda c: steps.append(c.new), names="value")
+    view.button.click()
+    assert steps[-3:] == [1, 2, 3] and view.progress.max == 3
+    assert list(view.line.x) == ["dense_3", "dense_2", "dense_1"]
+    rho = np.asarray(view.line.y)
+    assert rho.shape == (3,) and rho[-1] < 0.5
+    assert [r for _, r in ex.state.sanity] == pytest.approx(rho.tolist(), abs=1e-6)
+    assert "nnw-sanity-values" in view.readout.value and not view.button.disabled
+    ex.close()
+
+
+def test_cnn_explorer_offers_grad_cam_and_an_mlp_refuses_it():
+    ex = Explorer("digits_cnn")
+    controls = ex.views[1]
+    ex.state.method = "grad_cam"
+    assert ex.state.error == "" and ex.state.attribution.shape == (8, 8)
+    assert {n for n, c in controls.settings.items() if c.layout.display != "none"} == {"layer"}
+    np.testing.assert_allclose(
+        ex.state.attribution, expected(ex.state, ex.state.x).attribution, rtol=1e-4, atol=1e-6
+    )
+    assert ex.state.activations["conv_1"].shape == (8, 8, 8)
+    ex.close()
+    mlp = Explorer("digits")
+    mlp.state.method = "grad_cam"
+    assert mlp.state.method == "saliency" and "grad_cam needs a model with a Conv2D" in (
+        mlp.state.error
+    )
+    mlp.close()

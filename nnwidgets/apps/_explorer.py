@@ -16,6 +16,7 @@ from ..views import (
     InputSliders,
     MethodControls,
     ProbabilityView,
+    SanityCheckView,
     StatusLine,
 )
 
@@ -48,7 +49,7 @@ class Explorer(W.VBox):
     """Live lab for one model: move an input, watch activations, probabilities and attribution.
 
     Args:
-        model: a bundled data set name (``"digits"``, ``"iris"``, ``"wine"``,
+        model: a bundled model name (``"digits"``, ``"digits_cnn"``, ``"iris"``, ``"wine"``,
             ``"breast_cancer"``), a ``nnwidgets.models.Sequential``, or a function
             ``f(params, x) -> logits``.
         params: the model's parameters (bundled weights are used for a name).
@@ -79,15 +80,17 @@ class Explorer(W.VBox):
             ProbabilityView(s),
             AttributionView(s),
             ActivationView(s),
+            SanityCheckView(s),
         ]
-        status, controls, source, probs, attribution, activations = self.views
+        status, controls, source, probs, attribution, activations, sanity = self.views
         title = W.HTML(f"<h3 style='margin:4px 0'>nnwidgets Explorer · {s.dataset.name}</h3>")
         body = (
             W.HBox([source, probs, attribution])
             if isinstance(source, DigitPainter)
             else W.VBox([source, W.HBox([probs, attribution])])
         )
-        super().__init__([title, status, controls, body, W.HTML("<b>activations</b>"), activations])
+        activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
+        super().__init__([title, status, controls, body, activations_title, activations, sanity])
         self.add_class("nnw-explorer")
 
     def __repr__(self) -> str:

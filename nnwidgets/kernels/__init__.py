@@ -1,32 +1,83 @@
-"""Pure, jit-compiled functions of arrays: forward passes, gradients and attributions."""
+"""Pure, jit-compiled functions of arrays: forward passes, gradients and attributions.
 
+Every attribution method has the call shape ``method(model, params, x, target, inputs,
+settings) -> Attribution`` (see ``_types``) and is batchable with ``jax.vmap``.
+"""
+
+from ._baselines import gaussian_blur as gaussian_blur
+from ._baselines import make_baseline as make_baseline
 from ._cache import default_cache_dir as default_cache_dir
 from ._cache import enable_compilation_cache as enable_compilation_cache
+from ._explain import KERNELS as KERNELS
 from ._explain import METHODS as METHODS
+from ._explain import RELEVANT as RELEVANT
+from ._explain import WITH_GAP as WITH_GAP
 from ._explain import Explanation as Explanation
 from ._explain import explain as explain
 from ._explain import explain_flat as explain_flat
 from ._explain import static_settings as static_settings
 from ._explain import unpack as unpack
+from ._feature_ablation import feature_ablation as feature_ablation
+from ._grad_cam import conv_layers as conv_layers
+from ._grad_cam import grad_cam as grad_cam
 from ._gradient_x_input import gradient_x_input as gradient_x_input
 from ._integrated_gradients import integrated_gradients as integrated_gradients
+from ._integrated_gradients import quadrature as quadrature
+from ._kernel_shap import kernel_shap as kernel_shap
+from ._lime import lime as lime
+from ._neuron_gradient import neuron_gradient as neuron_gradient
+from ._occlusion import occlusion as occlusion
 from ._saliency import saliency as saliency
+from ._sanity import randomisation_check as randomisation_check
+from ._sanity import spearman as spearman
 from ._smoothgrad import smoothgrad as smoothgrad
+from ._smoothgrad_sq import smoothgrad_sq as smoothgrad_sq
+from ._types import BASELINES as BASELINES
+from ._types import IG_RULES as IG_RULES
+from ._types import Attribution as Attribution
 from ._types import IGResult as IGResult
+from ._types import Inputs as Inputs
 from ._types import LogitFn as LogitFn
+from ._types import Settings as Settings
+from ._types import default_inputs as default_inputs
+from ._vargrad import vargrad as vargrad
 
 __all__ = [
+    "BASELINES",
+    "IG_RULES",
+    "KERNELS",
     "METHODS",
+    "RELEVANT",
+    "WITH_GAP",
+    "Attribution",
     "Explanation",
     "IGResult",
+    "Inputs",
     "LogitFn",
+    "Settings",
+    "conv_layers",
     "default_cache_dir",
+    "default_inputs",
     "enable_compilation_cache",
     "explain",
     "explain_flat",
+    "feature_ablation",
+    "gaussian_blur",
+    "grad_cam",
     "gradient_x_input",
     "integrated_gradients",
+    "kernel_shap",
+    "lime",
+    "make_baseline",
+    "neuron_gradient",
+    "occlusion",
+    "quadrature",
+    "randomisation_check",
     "saliency",
     "smoothgrad",
+    "smoothgrad_sq",
+    "spearman",
+    "static_settings",
     "unpack",
+    "vargrad",
 ]

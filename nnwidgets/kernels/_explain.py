@@ -10,12 +10,54 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._gradient_x_input import gradient_x_input  # noqa: F401  (re-exported API; fused below)
+from ._feature_ablation import feature_ablation
+from ._grad_cam import grad_cam
+from ._gradient_x_input import gradient_x_input
 from ._integrated_gradients import integrated_gradients
+from ._kernel_shap import kernel_shap
+from ._lime import lime
+from ._neuron_gradient import neuron_gradient
+from ._occlusion import occlusion
+from ._saliency import saliency
 from ._smoothgrad import smoothgrad
-from ._types import Array, Params
+from ._smoothgrad_sq import smoothgrad_sq
+from ._types import Array, Inputs, Params, Settings, check_target, default_inputs
+from ._vargrad import vargrad
 
-METHODS = ("saliency", "gradient_x_input", "integrated_gradients", "smoothgrad")
+#: Every attribution method by name; all share the call shape of ``_types``.
+KERNELS = {
+    "saliency": saliency,
+    "gradient_x_input": gradient_x_input,
+    "integrated_gradients": integrated_gradients,
+    "smoothgrad": smoothgrad,
+    "smoothgrad_sq": smoothgrad_sq,
+    "vargrad": vargrad,
+    "occlusion": occlusion,
+    "feature_ablation": feature_ablation,
+    "kernel_shap": kernel_shap,
+    "lime": lime,
+    "grad_cam": grad_cam,
+    "neuron_gradient": neuron_gradient,
+}
+METHODS = tuple(KERNELS)
+_BASELINE = ("baseline", "blur_sigma")
+#: The settings each method reads; the others are reset so they never cause a compile.
+RELEVANT: dict[str, tuple[str, ...]] = {
+    "saliency": ("absolute",),
+    "gradient_x_input": (),
+    "integrated_gradients": ("steps", "rule", "chunk", *_BASELINE),
+    "smoothgrad": ("samples",),
+    "smoothgrad_sq": ("samples",),
+    "vargrad": ("samples",),
+    "occlusion": ("window", "stride"),
+    "feature_ablation": _BASELINE,
+    "kernel_shap": ("coalitions", "exact_max", *_BASELINE),
+    "lime": ("coalitions", "kernel_width", "ridge", *_BASELINE),
+    "grad_cam": ("layer",),
+    "neuron_gradient": ("layer",),
+}
+#: Methods whose completeness gap is meaningful.
+WITH_GAP = ("integrated_gradients", "kernel_shap")
 
 
 class Explanation(NamedTuple):
@@ -26,9 +68,9 @@ class Explanation(NamedTuple):
         probs: ``(C,)`` softmax of the logits.
         target: the class explained (the predicted one when asked for ``-1``).
         attribution: shape of the input.
-        completeness_gap: Integrated Gradients' gap, 0.0 for other methods.
-        pre: per Dense layer, pre-activation values.
-        post: per Dense layer, post-activation values.
+        completeness_gap: IG's and KernelSHAP's gap, 0.0 for other methods.
+        pre: per traced layer, pre-activation values (flat).
+        post: per traced layer, post-activation values (flat).
     """
 
     logits: np.ndarray
@@ -40,88 +82,67 @@ class Explanation(NamedTuple):
     post: tuple[np.ndarray, ...]
 
 
-def static_settings(method: str, steps: int, samples: int) -> tuple[int, int]:
-    """``(steps, samples)`` with the ones ``method`` ignores set to fixed values.
+def static_settings(method: str, settings: Settings | None = None) -> Settings:
+    """``settings`` with every field ``method`` ignores reset to its default.
 
-    They are static arguments of ``explain_flat``: passing the canonical pair means changing
-    IG steps while SmoothGrad is shown (or the reverse) never compiles anything.
+    ``settings`` is a static argument of ``explain_flat``: passing the canonical value means
+    changing, say, IG steps while SmoothGrad is shown never compiles anything.
+
+    Raises:
+        ValueError: ``method`` is not one of ``METHODS``.
     """
-    return (
-        steps if method == "integrated_gradients" else 1,
-        samples if method == "smoothgrad" else 1,
-    )
+    if method not in KERNELS:
+        raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
+    settings = settings or Settings()
+    return Settings(**{name: getattr(settings, name) for name in RELEVANT[method]})
 
 
-def _attribute(
-    model: Any,
-    params: Params,
-    x: Array,
-    t: Array,
-    baseline: Array,
-    key: Array,
-    noise_scale: Array,
-    method: str,
-    steps: int,
-    samples: int,
-    grad: Array,
-) -> tuple[Array, Array]:
-    none = jnp.zeros((), x.dtype)  # methods without a completeness gap report 0
-    if method == "saliency":
-        return grad, none
-    if method == "gradient_x_input":
-        return grad * x, none
-    if method == "integrated_gradients":
-        return integrated_gradients(model.logits, params, x, t, baseline, steps=steps)
-    if method == "smoothgrad":
-        return smoothgrad(model.logits, params, x, t, key, noise_scale, samples=samples), none
-    raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
-
-
-@functools.partial(jax.jit, static_argnames=("model", "method", "steps", "samples"))
+@functools.partial(jax.jit, static_argnames=("model", "method", "settings"))
 def explain_flat(
     model: Any,
     params: Params,
     x: Array,
     target: Array,
-    baseline: Array,
-    key: Array,
-    noise_scale: Array,
+    inputs: Inputs,
     *,
     method: str = "saliency",
-    steps: int = 32,
-    samples: int = 16,
+    settings: Settings = Settings(),  # noqa: B008  (frozen, hashable: a static argument)
 ) -> Array:
     """Forward pass, activations, probabilities and one attribution, packed in one float32 vector.
 
-    Every value that changes while a slider moves (``x``, ``target``, ``baseline``, ``key``,
-    ``noise_scale``, ``params``) is an array argument; only ``model`` (hashable spec) and
-    the shape-fixing settings ``method``, ``steps``, ``samples`` are static.
+    Every value that changes while a slider moves (``x``, ``target``, ``inputs``, ``params``)
+    is an array argument; only ``model`` (a hashable spec), ``method`` and the shape-fixing
+    ``settings`` are static (pass ``static_settings(method, settings)``).
 
     Args:
         model: a ``Sequential`` or ``FunctionModel`` (``apply`` and ``logits``).
         params: the model parameters.
         x: one input of ``model.input_shape``.
         target: int32 class index; ``-1`` explains the predicted class.
-        baseline: Integrated Gradients' reference, ``x``'s shape.
-        key: PRNG key for SmoothGrad's noise.
-        noise_scale: SmoothGrad's noise standard deviation (scalar or ``x``'s shape).
+        inputs: the array arguments of the methods (baseline, key, sigma, range, ...).
         method: one of ``METHODS``.
-        steps: Integrated Gradients' path points.
-        samples: SmoothGrad's noisy copies.
+        settings: the static settings.
 
     Returns:
         Layout ``[logits, probs, target, attribution, gap, pre..., post...]``; see ``unpack``.
     """
     (logits, trace), vjp = jax.vjp(lambda z: model.apply(params, z), x)
     t = jnp.where(target < 0, jnp.argmax(logits), target).astype(jnp.int32)
-    cotangent = (
-        jax.nn.one_hot(t, logits.shape[0], dtype=logits.dtype),
-        jax.tree_util.tree_map(jnp.zeros_like, trace),
-    )
-    (grad,) = vjp(cotangent)  # saliency reuses the forward pass
-    attribution, gap = _attribute(
-        model, params, x, t, baseline, key, noise_scale, method, steps, samples, grad
-    )
+    if method in ("saliency", "gradient_x_input"):  # reuse the forward pass
+        cotangent = (
+            jax.nn.one_hot(t, logits.shape[0], dtype=logits.dtype),
+            jax.tree_util.tree_map(jnp.zeros_like, trace),
+        )
+        (grad,) = vjp(cotangent)
+        if method == "saliency":
+            attribution = jnp.abs(grad) if settings.absolute else grad
+        else:
+            attribution = grad * x
+        gap = jnp.zeros((), x.dtype)
+    elif method in KERNELS:
+        attribution, gap = KERNELS[method](model, params, x, t, inputs, settings)
+    else:
+        raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
     parts = [
         logits,
         jax.nn.softmax(logits),
@@ -160,15 +181,16 @@ def explain(
     params: Params,
     x: Any,
     target: int = -1,
-    baseline: Any = None,
-    key: Array | None = None,
-    noise_scale: Any = 0.0,
+    inputs: Inputs | None = None,
     *,
     method: str = "saliency",
-    steps: int = 32,
-    samples: int = 16,
+    settings: Settings | None = None,
+    **given: Any,
 ) -> Explanation:
     """Convenience wrapper: ``explain_flat`` on host values, unpacked to numpy.
+
+    ``given`` fills ``Inputs`` fields when ``inputs`` is None (``baseline=``, ``sigma=``,
+    ``key=``, ...); ``settings`` defaults to ``Settings()`` and is made canonical here.
 
     Examples:
         >>> from nnwidgets.models import pretrained
@@ -178,18 +200,16 @@ def explain(
         ((4,), True)
     """
     x = jnp.asarray(x, jnp.float32)
-    baseline = jnp.zeros_like(x) if baseline is None else jnp.asarray(baseline, jnp.float32)
-    key = jax.random.key(0) if key is None else key
+    inputs = default_inputs(x, **given) if inputs is None else inputs
+    if target != -1:
+        check_target(target, model.n_outputs)
     flat = explain_flat(
         model,
         params,
         x,
         jnp.int32(target),
-        baseline,
-        key,
-        jnp.broadcast_to(jnp.asarray(noise_scale, jnp.float32), x.shape),
+        inputs,
         method=method,
-        steps=steps,
-        samples=samples,
+        settings=static_settings(method, settings),
     )
     return unpack(model, np.asarray(flat))

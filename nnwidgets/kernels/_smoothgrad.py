@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import jax
-import jax.numpy as jnp
+from typing import Any
 
-from ._saliency import saliency
-from ._types import Array, LogitFn, Params
+from ._noise import noisy_gradients
+from ._types import Array, Attribution, Inputs, Params, Settings, prepare, unavailable
 
 
 def smoothgrad(
-    logit_fn: LogitFn,
+    model: Any,
     params: Params,
     x: Array,
     target: Array,
-    key: Array,
-    noise_scale: Array,
-    *,
-    samples: int,
-) -> Array:
-    """Mean saliency over ``samples`` inputs ``x + noise_scale * N(0, 1)``.
+    inputs: Inputs | None = None,
+    settings: Settings | None = None,
+) -> Attribution:
+    """Mean gradient over ``settings.samples`` noisy copies (noise std ``inputs.sigma`` × range).
 
-    ``noise_scale`` is an array (scalar or ``x``'s shape) so changing sigma never retraces;
-    a fixed ``key`` gives the same map every call, and ``noise_scale = 0`` gives saliency.
+    Sigma is an array (never a retrace); a fixed ``inputs.key`` gives the same map every call;
+    sigma 0 gives saliency.
 
     References:
         Smilkov et al. (2017), SmoothGrad: removing noise by adding noise.
     """
-    if samples < 1:
-        raise ValueError(f"smoothgrad samples: expected an int >= 1, got {samples!r}")
-    noise = jax.random.normal(key, (samples, *x.shape), x.dtype)
-    noisy = x[None] + noise * jnp.broadcast_to(noise_scale, x.shape)[None]
-    grads = jax.vmap(lambda z: saliency(logit_fn, params, z, target))(noisy)
-    return grads.mean(axis=0)
+    x, inputs, settings = prepare(x, inputs, settings)
+    grads = noisy_gradients(model, params, x, target, inputs, settings)
+    return Attribution(grads.mean(axis=0), unavailable())

@@ -6,13 +6,18 @@ from ._data import dataset_from_arrays as dataset_from_arrays
 from ._data import load_dataset as load_dataset
 from ._function_model import FunctionModel as FunctionModel
 from ._layers import ACTIVATIONS as ACTIVATIONS
+from ._layers import AvgPool2D as AvgPool2D
+from ._layers import Conv2D as Conv2D
 from ._layers import Dense as Dense
 from ._layers import Flatten as Flatten
 from ._layers import LayerValues as LayerValues
+from ._layers import MaxPool2D as MaxPool2D
 from ._layers import Params as Params
 from ._layers import Sequential as Sequential
 from ._layers import check_params as check_params
 from ._pretrained import ARCHITECTURES as ARCHITECTURES
+from ._pretrained import BUNDLED_MODELS as BUNDLED_MODELS
+from ._pretrained import MODEL_DATASET as MODEL_DATASET
 from ._pretrained import Pretrained as Pretrained
 from ._pretrained import load_weights as load_weights
 from ._pretrained import pretrained as pretrained
@@ -25,12 +30,17 @@ from ._train import fit as fit
 __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
+    "BUNDLED_MODELS",
     "DATASETS",
+    "MODEL_DATASET",
+    "AvgPool2D",
+    "Conv2D",
     "Dataset",
     "Dense",
     "Flatten",
     "FunctionModel",
     "LayerValues",
+    "MaxPool2D",
     "Params",
     "Pretrained",
     "Sequential",

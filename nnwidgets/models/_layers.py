@@ -9,6 +9,7 @@ from typing import Any, NamedTuple, Union
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 Array = jax.Array
 Params = tuple[dict[str, Array], ...]
@@ -48,6 +49,118 @@ class Dense:
             )
 
 
+def _positive_pair(layer: str, arg: str, value: Any) -> tuple[int, int]:
+    """``value`` as a pair of positive ints (one int means the same in both directions)."""
+    pair = (value, value) if isinstance(value, int) and not isinstance(value, bool) else value
+    try:
+        pair = tuple(pair)
+    except TypeError:
+        pair = ()
+    if len(pair) != 2 or not all(isinstance(d, int) and not isinstance(d, bool) for d in pair):
+        pair = ()
+    if not pair or min(pair) < 1:
+        raise ValueError(
+            f"{layer}({arg}=...): expected a positive int or a pair of positive ints, got {value!r}"
+        )
+    return pair  # type: ignore[return-value]
+
+
+@dataclasses.dataclass(frozen=True)
+class Conv2D:
+    """A 2-D convolution ``y = act(conv(x, w) + b)`` of one ``(H, W, C)`` example.
+
+    A rank-2 input ``(H, W)`` (e.g. the 8x8 digits) is read as one channel ``(H, W, 1)``.
+    The output has shape ``(H', W', features)``: with ``"SAME"`` padding
+    ``H' = ceil(H / stride)``, with ``"VALID"`` ``H' = (H - kernel) // stride + 1``.
+
+    Args:
+        features: number of output channels.
+        kernel_size: ``(kh, kw)``, or one int for a square kernel.
+        stride: ``(sh, sw)``, or one int.
+        padding: ``"SAME"`` (zero padding, output ``ceil(H / stride)``) or ``"VALID"``.
+        activation: one of ``ACTIVATIONS``.
+        name: display name; defaults to ``conv_<i>``.
+    """
+
+    features: int
+    kernel_size: tuple[int, int] = (3, 3)
+    stride: tuple[int, int] = (1, 1)
+    padding: str = "SAME"
+    activation: str = "identity"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.features, bool)
+            or not isinstance(self.features, int)
+            or self.features < 1
+        ):
+            raise ValueError(
+                f"Conv2D(features=...): expected a positive int, got {self.features!r}"
+            )
+        object.__setattr__(
+            self, "kernel_size", _positive_pair("Conv2D", "kernel_size", self.kernel_size)
+        )
+        object.__setattr__(self, "stride", _positive_pair("Conv2D", "stride", self.stride))
+        if self.padding not in ("SAME", "VALID"):
+            raise ValueError(
+                f"Conv2D(padding=...): expected 'SAME' or 'VALID', got {self.padding!r}"
+            )
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(
+                f"Conv2D(activation=...): expected one of {sorted(ACTIVATIONS)}, "
+                f"got {self.activation!r}"
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pool2D:
+    """Shared fields and checks of ``MaxPool2D`` and ``AvgPool2D``."""
+
+    window: tuple[int, int] = (2, 2)
+    stride: tuple[int, int] | None = None
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        kind = type(self).__name__
+        object.__setattr__(self, "window", _positive_pair(kind, "window", self.window))
+        if self.stride is not None:
+            object.__setattr__(self, "stride", _positive_pair(kind, "stride", self.stride))
+
+    @property
+    def strides(self) -> tuple[int, int]:
+        """The effective stride: ``stride``, or ``window`` when it is ``None``."""
+        return self.window if self.stride is None else self.stride
+
+
+@dataclasses.dataclass(frozen=True)
+class MaxPool2D(_Pool2D):
+    """Maximum over ``window``-sized patches of an ``(H, W, C)`` map (no parameters).
+
+    Windows that do not fit at the border are dropped (``"VALID"``), so the output is
+    ``((H - wh) // sh + 1, (W - ww) // sw + 1, C)``. A rank-2 input is read as one channel.
+
+    Args:
+        window: ``(wh, ww)``, or one int.
+        stride: ``(sh, sw)``, or one int; ``None`` means ``window`` (no overlap).
+        name: display name (pooling layers are not in ``apply``'s trace).
+    """
+
+
+@dataclasses.dataclass(frozen=True)
+class AvgPool2D(_Pool2D):
+    """Mean over ``window``-sized patches of an ``(H, W, C)`` map (no parameters).
+
+    Windows that do not fit at the border are dropped (``"VALID"``), so the output is
+    ``((H - wh) // sh + 1, (W - ww) // sw + 1, C)``. A rank-2 input is read as one channel.
+
+    Args:
+        window: ``(wh, ww)``, or one int.
+        stride: ``(sh, sw)``, or one int; ``None`` means ``window`` (no overlap).
+        name: display name (pooling layers are not in ``apply``'s trace).
+    """
+
+
 @dataclasses.dataclass(frozen=True)
 class Flatten:
     """Reshape the input to a vector (no parameters)."""
@@ -55,7 +168,8 @@ class Flatten:
     name: str | None = None
 
 
-Layer = Union[Dense, Flatten]
+Layer = Union[Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten]
+_LAYER_TYPES = {cls.__name__: cls for cls in (Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten)}
 
 
 class LayerValues(NamedTuple):
@@ -65,13 +179,67 @@ class LayerValues(NamedTuple):
     post: Array
 
 
+def _describe(i: int, layer: Any) -> str:
+    name = f" {layer.name!r}" if getattr(layer, "name", None) else ""
+    return f"layers[{i}] ({type(layer).__name__}{name})"
+
+
+def _walk(input_shape: tuple[int, ...], layers: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``(input shape, output shape)`` of every layer; ValueError naming the first misfit.
+
+    The input shape of a 2-D layer fed a rank-2 map has the channel axis added: ``(H, W, 1)``.
+    """
+    shapes, shape = [], input_shape
+    for i, layer in enumerate(layers):
+        where = f"Sequential(layers=...): {_describe(i, layer)}"
+        if isinstance(layer, (Conv2D, _Pool2D)):
+            if len(shape) == 2:
+                shape = (*shape, 1)
+            if len(shape) != 3:
+                hint = " (2-D layers must come before Flatten and Dense)" if i else ""
+                raise ValueError(
+                    f"{where}: expected an (H, W, C) or (H, W) input, got shape {shape}{hint}"
+                )
+            if isinstance(layer, Conv2D):
+                what, size, step = "kernel_size", layer.kernel_size, layer.stride
+                same = layer.padding == "SAME"
+            else:
+                what, size, step, same = "window", layer.window, layer.strides, False
+            if not same and (size[0] > shape[0] or size[1] > shape[1]):
+                raise ValueError(
+                    f"{where}: expected {what} no larger than its {shape[:2]} input map"
+                    f"{'' if isinstance(layer, _Pool2D) else ' (or padding=SAME)'}, got {size}"
+                )
+            hw = tuple(
+                -(-n // s) if same else (n - k) // s + 1 for n, k, s in zip(shape[:2], size, step)
+            )
+            out = (*hw, layer.features if isinstance(layer, Conv2D) else shape[2])
+        elif isinstance(layer, Dense):
+            if len(shape) != 1:
+                raise ValueError(
+                    f"{where}: expected a vector input, got shape {shape}; a multi-dimensional "
+                    "input must reach Flatten() before the first Dense layer"
+                )
+            out = (layer.features,)
+        else:
+            out = (math.prod(shape),)
+        shapes.append((shape, out))
+        shape = out
+    return tuple(shapes)
+
+
 @dataclasses.dataclass(frozen=True)
 class Sequential:
     """A network as a hashable spec, so it can be a static argument of ``jax.jit``.
 
     Args:
-        input_shape: shape of one example, e.g. ``(30,)`` or ``(8, 8)``.
-        layers: the layers in order; the last layer's output are the logits.
+        input_shape: shape of one example, e.g. ``(30,)``, ``(8, 8)`` or ``(28, 28, 3)``.
+        layers: the layers in order; the last layer's output are the logits. A
+            multi-dimensional input may pass ``Conv2D`` and pooling layers, then must
+            reach a ``Flatten`` before the first ``Dense``.
+
+    Raises:
+        ValueError: at construction, naming the first layer whose input does not fit.
 
     Examples:
         >>> import jax
@@ -80,6 +248,10 @@ class Sequential:
         >>> logits, trace = net.apply(params, jax.numpy.ones(4))
         >>> logits.shape, list(trace)
         ((2,), ['dense_1', 'dense_2'])
+        >>> cnn = Sequential((8, 8), (Conv2D(4, activation="relu"), MaxPool2D(),
+        ...                           Flatten(), Dense(3)))
+        >>> cnn.layer_names, cnn.layer_shapes, cnn.layer_sizes
+        (('conv_1', 'dense_1'), ((8, 8, 4), (3,)), (256, 3))
     """
 
     input_shape: tuple[int, ...]
@@ -87,35 +259,61 @@ class Sequential:
 
     def __post_init__(self) -> None:
         shape = tuple(self.input_shape)
-        if not shape or not all(isinstance(d, int) and d > 0 for d in shape):
+        if not shape or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape
+        ):
             raise ValueError(
                 f"Sequential(input_shape=...): expected a tuple of positive ints, got {shape!r}"
             )
         object.__setattr__(self, "input_shape", shape)
         object.__setattr__(self, "layers", tuple(self.layers))
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, tuple(_LAYER_TYPES.values())):
+                raise ValueError(
+                    f"Sequential(layers=...): expected layers[{i}] to be one of "
+                    f"{list(_LAYER_TYPES)}, got {type(layer).__name__}"
+                )
         if not any(isinstance(layer, Dense) for layer in self.layers):
             raise ValueError("Sequential(layers=...): expected at least one Dense layer, got none")
-        if len(self.input_shape) > 1 and not isinstance(self.layers[0], Flatten):
+        # Not a dataclass field: excluded from ==, hash and repr, derived from the fields.
+        object.__setattr__(self, "_shapes", _walk(shape, self.layers))
+        names = self.layer_names
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
             raise ValueError(
-                f"Sequential(layers=...): input_shape {self.input_shape} has rank "
-                f"{len(self.input_shape)}; expected Flatten() as the first layer, "
-                f"got {type(self.layers[0]).__name__}"
+                f"Sequential(layers=...): expected distinct layer names, got {dup} repeated"
             )
 
     @property
     def layer_names(self) -> tuple[str, ...]:
-        """Names of the Dense layers, in order (the keys of ``apply``'s trace)."""
-        names, count = [], 0
+        """Names of the Conv2D and Dense layers, in order (the keys of ``apply``'s trace).
+
+        Unnamed layers are ``conv_<i>`` and ``dense_<i>``, each kind counted on its own.
+        """
+        names, count = [], {"conv": 0, "dense": 0}
         for layer in self.layers:
-            if isinstance(layer, Dense):
-                count += 1
-                names.append(layer.name or f"dense_{count}")
+            if isinstance(layer, (Dense, Conv2D)):
+                kind = "dense" if isinstance(layer, Dense) else "conv"
+                count[kind] += 1
+                names.append(layer.name or f"{kind}_{count[kind]}")
         return tuple(names)
 
     @property
+    def layer_shapes(self) -> tuple[tuple[int, ...], ...]:
+        """Output shape of each traced layer, in the order of ``layer_names``.
+
+        ``(features,)`` for Dense, ``(H', W', features)`` for Conv2D.
+        """
+        return tuple(
+            out
+            for layer, (_, out) in zip(self.layers, self._shapes)  # type: ignore[attr-defined]
+            if isinstance(layer, (Dense, Conv2D))
+        )
+
+    @property
     def layer_sizes(self) -> tuple[int, ...]:
-        """Units of each Dense layer, in the order of ``layer_names``."""
-        return tuple(la.features for la in self.layers if isinstance(la, Dense))
+        """Number of values of each traced layer (the product of ``layer_shapes``)."""
+        return tuple(math.prod(s) for s in self.layer_shapes)
 
     @property
     def n_outputs(self) -> int:
@@ -123,43 +321,96 @@ class Sequential:
         return [la for la in self.layers if isinstance(la, Dense)][-1].features
 
     def init(self, key: Array) -> Params:
-        """Random parameters: LeCun-normal weights (He-normal before ReLU/GELU), zero biases."""
+        """Random parameters: LeCun-normal weights (He-normal before ReLU/GELU), zero biases.
+
+        Dense weights are ``(fan_in, features)``; Conv2D weights ``(kh, kw, c_in, features)``
+        with ``fan_in = kh * kw * c_in``. Flatten and pooling layers have no parameters.
+        """
         params: list[dict[str, Array]] = []
-        fan_in = math.prod(self.input_shape)
-        for layer in self.layers:
-            if isinstance(layer, Flatten):
+        for layer, (shape, _) in zip(self.layers, self._shapes):  # type: ignore[attr-defined]
+            if not isinstance(layer, (Dense, Conv2D)):
                 params.append({})
                 continue
+            if isinstance(layer, Dense):
+                w_shape: tuple[int, ...] = (math.prod(shape), layer.features)
+            else:
+                w_shape = (*layer.kernel_size, shape[-1], layer.features)
+            fan_in = math.prod(w_shape[:-1])
             key, sub = jax.random.split(key)
             gain = 2.0 if layer.activation in ("relu", "gelu") else 1.0
-            w = jax.random.normal(sub, (fan_in, layer.features), jnp.float32)
+            w = jax.random.normal(sub, w_shape, jnp.float32)
             params.append(
                 {"w": w * jnp.sqrt(gain / fan_in), "b": jnp.zeros(layer.features, jnp.float32)}
             )
-            fan_in = layer.features
         return tuple(params)
 
-    def apply(self, params: Params, x: Array) -> tuple[Array, dict[str, LayerValues]]:
+    def apply(
+        self, params: Params, x: Array, taps: Mapping[str, Array] | None = None
+    ) -> tuple[Array, dict[str, LayerValues]]:
         """Forward pass of one example.
 
         Args:
             params: as returned by ``init`` (one dict per layer).
             x: one input of shape ``input_shape``.
+            taps: optional values added to named layers' post-activation outputs (shape of
+                the layer's ``layer_shapes`` entry). Differentiating with respect to a zero
+                tap gives the gradient with respect to that hidden layer (e.g. Grad-CAM).
 
         Returns:
-            ``(logits, trace)``: logits of shape ``(n_outputs,)`` and, for every Dense
-            layer by name, its pre- and post-activation values.
+            ``(logits, trace)``: logits of shape ``(n_outputs,)`` and, for every Conv2D and
+            Dense layer by name, its pre- and post-activation values (of the layer's
+            ``layer_shapes`` entry; ``post`` includes the tap).
+
+        Raises:
+            ValueError: a tap names no traced layer or has the wrong shape.
         """
+        taps = {} if taps is None else taps
+        expected = dict(zip(self.layer_names, self.layer_shapes))
+        for name, tap in taps.items():
+            if name not in expected:
+                raise ValueError(f"taps: expected layer names from {list(expected)}, got {name!r}")
+            if tuple(jnp.shape(tap)) != expected[name]:
+                raise ValueError(
+                    f"taps[{name!r}]: expected shape {expected[name]}, got {tuple(jnp.shape(tap))}"
+                )
         trace: dict[str, LayerValues] = {}
         names = iter(self.layer_names)
         h = x
-        for layer, p in zip(self.layers, params):
+        shapes = self._shapes  # type: ignore[attr-defined]
+        for layer, p, (shape, _) in zip(self.layers, params, shapes):
             if isinstance(layer, Flatten):
                 h = jnp.reshape(h, (-1,))
                 continue
-            pre = h @ p["w"] + p["b"]
+            if isinstance(layer, _Pool2D):
+                # Concrete numpy init values, so JAX uses its differentiable max/sum reducers.
+                h = jnp.reshape(h, shape)
+                window, strides = (*layer.window, 1), (*layer.strides, 1)
+                if isinstance(layer, AvgPool2D):
+                    total = jax.lax.reduce_window(
+                        h, np.zeros((), h.dtype), jax.lax.add, window, strides, "VALID"
+                    )
+                    h = total / math.prod(layer.window)
+                else:
+                    h = jax.lax.reduce_window(
+                        h, np.array(-np.inf, h.dtype), jax.lax.max, window, strides, "VALID"
+                    )
+                continue
+            if isinstance(layer, Conv2D):
+                out = jax.lax.conv_general_dilated(
+                    jnp.reshape(h, (1, *shape)),
+                    p["w"],
+                    window_strides=layer.stride,
+                    padding=layer.padding,
+                    dimension_numbers=("NHWC", "HWIO", "NHWC"),
+                )
+                pre = out[0] + jnp.reshape(p["b"], (1, 1, -1))
+            else:
+                pre = h @ p["w"] + p["b"]
             h = ACTIVATIONS[layer.activation](pre)
-            trace[next(names)] = LayerValues(pre, h)
+            name = next(names)
+            if name in taps:
+                h = h + taps[name]
+            trace[name] = LayerValues(pre, h)
         return h, trace
 
     def logits(self, params: Params, x: Array) -> Array:
@@ -175,11 +426,10 @@ class Sequential:
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> Sequential:
-        """Inverse of ``to_dict``."""
-        kinds = {"Dense": Dense, "Flatten": Flatten}
+        """Inverse of ``to_dict`` (also after a JSON round trip: lists become tuples)."""
         try:
             layers = tuple(
-                kinds[d["type"]](**{k: v for k, v in d.items() if k != "type"})
+                _LAYER_TYPES[d["type"]](**{k: v for k, v in d.items() if k != "type"})
                 for d in spec["layers"]
             )
             return cls(tuple(spec["input_shape"]), layers)

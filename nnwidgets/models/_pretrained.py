@@ -1,4 +1,9 @@
-"""Bundled small trained models: architectures, weight files and how they were made."""
+"""Bundled small trained models: architectures, weight files and how they were made.
+
+A bundled model has a name (``BUNDLED_MODELS``), an architecture (``ARCHITECTURES``), the
+settings it was trained with (``TRAINING``) and a data set (``MODEL_DATASET``): the four MLPs
+share their data set's name; ``"digits_cnn"`` is a small convolutional net on ``"digits"``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import jax
 import numpy as np
 
 from ._data import DATASETS, Dataset, load_dataset
-from ._layers import Dense, Flatten, Params, Sequential, check_params
+from ._layers import Conv2D, Dense, Flatten, MaxPool2D, Params, Sequential, check_params
 
 WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
 FORMAT_VERSION = 1
@@ -20,12 +25,29 @@ ARCHITECTURES: dict[str, Sequential] = {
     "iris": Sequential((4,), (Dense(8, "tanh"), Dense(3))),
     "wine": Sequential((13,), (Dense(16, "tanh"), Dense(3))),
     "breast_cancer": Sequential((30,), (Dense(16, "tanh"), Dense(8, "tanh"), Dense(2))),
+    "digits_cnn": Sequential(
+        (8, 8),
+        (
+            Conv2D(8, (3, 3), activation="relu"),
+            MaxPool2D((2, 2)),
+            Conv2D(16, (3, 3), activation="relu"),
+            Flatten(),
+            Dense(32, "relu"),
+            Dense(10),
+        ),
+    ),
 }
 TRAINING = {  # the settings the bundled weights were made with (see train_bundled.py)
     "digits": {"steps": 3000, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
     "iris": {"steps": 1500, "batch_size": 32, "learning_rate": 1e-2, "weight_decay": 1e-4},
     "wine": {"steps": 1500, "batch_size": 32, "learning_rate": 1e-2, "weight_decay": 1e-4},
     "breast_cancer": {"steps": 1500, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-3},
+    "digits_cnn": {"steps": 3000, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
+}
+BUNDLED_MODELS: tuple[str, ...] = tuple(ARCHITECTURES)
+MODEL_DATASET: dict[str, str] = {
+    **{name: name for name in BUNDLED_MODELS if name in DATASETS},
+    "digits_cnn": "digits",
 }
 
 
@@ -69,27 +91,39 @@ def load_weights(path: str | pathlib.Path) -> tuple[Sequential, Params, dict[str
     return model, check_params(model, tuple(raw)), header
 
 
+def _check_name(name: str) -> str:
+    if name not in BUNDLED_MODELS:
+        raise ValueError(
+            f"bundled model name: expected one of {list(BUNDLED_MODELS)}, got {name!r}"
+        )
+    return MODEL_DATASET[name]
+
+
 def pretrained(name: str) -> Pretrained:
-    """The bundled trained model for data set ``name`` (no training, no download).
+    """The bundled trained model ``name`` with its data set (no training, no download).
+
+    Args:
+        name: one of ``BUNDLED_MODELS``: a data set name for its MLP, or ``"digits_cnn"``
+            (a small CNN on ``"digits"``).
 
     Examples:
         >>> m = pretrained("iris")
         >>> m.model.input_shape, m.dataset.n_classes
         ((4,), 3)
+        >>> m = pretrained("digits_cnn")
+        >>> m.dataset.name, m.model.layer_names
+        ('digits', ('conv_1', 'conv_2', 'dense_1', 'dense_2'))
     """
-    if name not in DATASETS:
-        raise ValueError(f"data set name: expected one of {list(DATASETS)}, got {name!r}")
+    dataset = _check_name(name)
     model, params, _ = load_weights(WEIGHTS_DIR / f"{name}.npz")
-    return Pretrained(model, params, load_dataset(name))
+    return Pretrained(model, params, load_dataset(dataset))
 
 
 def train(name: str, *, seed: int = 0) -> Pretrained:
-    """Train the bundled architecture for ``name`` from scratch (a few seconds on a CPU)."""
+    """Train the bundled architecture ``name`` from scratch (seconds to a minute on a CPU)."""
     from ._train import fit
 
-    if name not in DATASETS:
-        raise ValueError(f"data set name: expected one of {list(DATASETS)}, got {name!r}")
-    ds = load_dataset(name)
+    ds = load_dataset(_check_name(name))
     model = ARCHITECTURES[name]
     init_key, fit_key = jax.random.split(jax.random.key(seed))
     params, _ = fit(

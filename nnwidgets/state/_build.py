@@ -9,7 +9,7 @@ import jax
 import numpy as np
 
 from ..models import (
-    DATASETS,
+    BUNDLED_MODELS,
     Dataset,
     FunctionModel,
     Sequential,
@@ -36,7 +36,7 @@ def build_state(model: Any, params: Any = None, data: Any = None, **inputs: Any)
     """Build the state for ``Explorer(model, params, data=...)``.
 
     Args:
-        model: a bundled data set name (``"digits"``, ``"iris"``, ``"wine"``,
+        model: a bundled model name (``"digits"``, ``"digits_cnn"``, ``"iris"``, ``"wine"``,
             ``"breast_cancer"``), a ``Sequential`` spec, or a function
             ``f(params, x) -> logits``.
         params: the parameters for a spec or function (optional for a name: bundled weights).
@@ -47,8 +47,10 @@ def build_state(model: Any, params: Any = None, data: Any = None, **inputs: Any)
         ValueError: naming the argument, what was expected and what came.
     """
     if isinstance(model, str):
-        if model not in DATASETS:
-            raise ValueError(f"model: expected one of {list(DATASETS)} or a model, got {model!r}")
+        if model not in BUNDLED_MODELS:
+            raise ValueError(
+                f"model: expected one of {list(BUNDLED_MODELS)} or a model, got {model!r}"
+            )
         bundled = pretrained(model)
         spec = bundled.model
         params = bundled.params if params is None else check_params(spec, params)

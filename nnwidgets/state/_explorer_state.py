@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jax
 import numpy as np
 import traitlets as t
 
-from ..kernels import METHODS, enable_compilation_cache, explain_flat, static_settings, unpack
+from ..kernels import (
+    IG_RULES,
+    METHODS,
+    WITH_GAP,
+    Inputs,
+    Settings,
+    conv_layers,
+    enable_compilation_cache,
+    explain_flat,
+    randomisation_check,
+    static_settings,
+    unpack,
+)
 from ..models import Dataset
 
+#: Assigning any of these recomputes, synchronously.
+INPUT_TRAITS = (
+    "x",
+    "target",
+    "method",
+    "ig_steps",
+    "ig_rule",
+    "baseline",
+    "samples",
+    "sigma",
+    "seed",
+    "absolute",
+    "window",
+    "stride",
+    "replacement",
+    "coalitions",
+    "layer",
+    "neuron",
+)
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
 
 
@@ -40,13 +73,29 @@ class ExplorerState(t.HasTraits):
     target = t.Int(None, allow_none=True, help="Class explained; None explains the predicted one.")
     method = t.Unicode("saliency", help=f"Attribution method, one of {METHODS}.")
     ig_steps = t.Int(32, help="Integrated Gradients: points on the path (compiles once per value).")
-    baseline = t.Any(
-        help="Integrated Gradients' reference input (default zeros = the data mean "
-        "for standardised tabular sets)."
+    ig_rule = t.Unicode("middle", help=f"Integrated Gradients: quadrature, one of {IG_RULES}.")
+    baseline_kind = t.Unicode(
+        "zero",
+        help="Reference input of IG, ablation, KernelSHAP and LIME: 'zero', 'mean' (the "
+        "training mean), 'blur' (the input blurred; images), 'uniform' (noise over the data "
+        "range) or 'custom' (set when ``baseline`` is assigned).",
     )
-    samples = t.Int(16, help="SmoothGrad: number of noisy copies (compiles once per value).")
-    sigma = t.Float(0.15, help="SmoothGrad: noise std as a fraction of each feature's data range.")
-    seed = t.Int(0, help="SmoothGrad: PRNG seed; the same seed gives the same map.")
+    baseline = t.Any(
+        help="The reference array for 'zero', 'mean' and 'custom' (zeros by default = the "
+        "data mean for standardised tabular sets)."
+    )
+    samples = t.Int(16, help="SmoothGrad family: noisy copies (compiles once per value).")
+    sigma = t.Float(
+        0.15, help="SmoothGrad family: noise std as a fraction of each feature's range."
+    )
+    seed = t.Int(0, help="PRNG seed for noise, uniform baselines, KernelSHAP and LIME samples.")
+    absolute = t.Bool(False, help="Saliency: the gradient's magnitude instead of its sign.")
+    window = t.Int(2, help="Occlusion: window size along each input axis (1 for tabular sets).")
+    stride = t.Int(1, help="Occlusion: stride along each input axis.")
+    replacement = t.Float(0.0, help="Occlusion: the value written into the window.")
+    coalitions = t.Int(256, help="KernelSHAP and LIME: sampled coalitions / perturbations.")
+    layer = t.Unicode("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
+    neuron = t.Int(0, help="neuron_gradient: the neuron's index within ``layer``.")
     # outputs (read-only: only this object's recompute writes them) -----------------------------
     logits = t.Any(read_only=True, help="Logits, shape (C,).")
     probs = t.Any(read_only=True, help="Class probabilities, shape (C,).")
@@ -59,7 +108,7 @@ class ExplorerState(t.HasTraits):
         None,
         allow_none=True,
         read_only=True,
-        help="IG: sum(attribution) - (f(x) - f(baseline)); else None.",
+        help="IG and KernelSHAP: sum(attribution) - (f(x) - f(baseline)); else None.",
     )
     error = t.Unicode("", help="'' when all is well, else the message the widget shows.")
     status = t.Unicode("", help="What the state is doing ('compiling …', 'ready').")
@@ -67,18 +116,26 @@ class ExplorerState(t.HasTraits):
         "", help="'' or a warning about the current result (all-zero map, running eagerly)."
     )
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
+    sanity = t.List(
+        read_only=True,
+        help="Last randomisation check: [(layer randomised, Spearman rho), ...], top first.",
+    )
 
     def __init__(self, model: Any, params: Any, dataset: Dataset, **inputs: Any) -> None:
         self.model, self.params, self.dataset = model, params, dataset
         self.cache_dir = enable_compilation_cache()  # a second launch skips compiling
         self._ready = False
-        self._compiled: set[tuple[str, int, int]] = set()
+        self._compiled: set[tuple[str, Settings]] = set()
         self._eager = ""  # why the model runs without jit ('' = it compiles)
-        self._range = np.asarray(dataset.hi - dataset.lo, np.float32)
+        self._low = np.asarray(dataset.lo, np.float32)
+        self._high = np.asarray(dataset.hi, np.float32)
         self._key = jax.random.key(0)
         shape = tuple(model.input_shape)
         inputs.setdefault("x", dataset.X_test[0])
         inputs.setdefault("baseline", np.zeros(shape, np.float32))
+        inputs.setdefault("window", 2 if len(shape) > 1 else 1)
+        self._setting_baseline = False
+        self._batching, self._pending = 0, False
         super().__init__(**inputs)
         if self.error:  # an initial input was refused: explain what was refused, then stop
             raise ValueError(self.error)
@@ -139,9 +196,15 @@ class ExplorerState(t.HasTraits):
             return self._refuse(
                 self.method, f"method: expected one of {list(METHODS)}, got {proposal.value!r}"
             )
+        if proposal.value == "grad_cam" and not conv_layers(self.model):
+            return self._refuse(
+                self.method,
+                "method: grad_cam needs a model with a Conv2D layer; this model's layers are "
+                f"{list(self.model.layer_names)} (try Explorer('digits_cnn'))",
+            )
         return proposal.value
 
-    @t.validate("ig_steps", "samples")
+    @t.validate("ig_steps", "samples", "coalitions")
     def _validate_count(self, proposal: t.Bunch) -> int:
         name, value = proposal.trait.name, proposal.value
         if not 1 <= value <= 4096:
@@ -149,6 +212,67 @@ class ExplorerState(t.HasTraits):
                 getattr(self, name), f"{name}: expected an int in [1, 4096], got {value}"
             )
         return value
+
+    @t.validate("window", "stride")
+    def _validate_window(self, proposal: t.Bunch) -> int:
+        name, value, smallest = proposal.trait.name, proposal.value, min(self.input_shape)
+        if not 1 <= value <= (smallest if name == "window" else 64):
+            limit = f"the input's smallest axis ({smallest})" if name == "window" else "64"
+            return self._refuse(
+                getattr(self, name), f"{name}: expected an int from 1 to {limit}, got {value}"
+            )
+        return value
+
+    @t.validate("ig_rule")
+    def _validate_rule(self, proposal: t.Bunch) -> str:
+        if proposal.value not in IG_RULES:
+            return self._refuse(
+                self.ig_rule, f"ig_rule: expected one of {list(IG_RULES)}, got {proposal.value!r}"
+            )
+        return proposal.value
+
+    @t.validate("baseline_kind")
+    def _validate_baseline_kind(self, proposal: t.Bunch) -> str:
+        kinds = ["zero", "mean", "blur", "uniform", "custom"]
+        value = proposal.value
+        if value not in kinds:
+            return self._refuse(
+                self.baseline_kind, f"baseline_kind: expected one of {kinds}, got {value!r}"
+            )
+        if value == "blur" and len(self.input_shape) < 2:
+            return self._refuse(
+                self.baseline_kind,
+                f"baseline_kind: 'blur' needs an image input, this one has shape "
+                f"{self.input_shape}",
+            )
+        return value
+
+    @t.validate("layer")
+    def _validate_layer(self, proposal: t.Bunch) -> str:
+        names = list(self.model.layer_names)
+        if proposal.value and proposal.value not in names:
+            return self._refuse(
+                self.layer, f"layer: expected '' or one of {names}, got {proposal.value!r}"
+            )
+        return proposal.value
+
+    @t.validate("neuron")
+    def _validate_neuron(self, proposal: t.Bunch) -> int:
+        sizes = dict(zip(self.model.layer_names, self.model.layer_sizes))
+        n = sizes[self.layer or self.model.layer_names[0]]
+        if not 0 <= proposal.value < n:
+            return self._refuse(
+                self.neuron, f"neuron: expected an index in [0, {n}), got {proposal.value}"
+            )
+        return proposal.value
+
+    @t.validate("replacement")
+    def _validate_replacement(self, proposal: t.Bunch) -> float:
+        if not np.isfinite(proposal.value):
+            return self._refuse(
+                self.replacement, f"replacement: expected a finite float, got {proposal.value}"
+            )
+        return proposal.value
 
     @t.validate("sigma")
     def _validate_sigma(self, proposal: t.Bunch) -> float:
@@ -163,19 +287,92 @@ class ExplorerState(t.HasTraits):
     def _new_key(self, change: t.Bunch) -> None:
         self._key = jax.random.key(change.new)
 
-    @t.observe("x", "target", "method", "ig_steps", "baseline", "samples", "sigma", "seed")
+    @t.observe("baseline_kind")
+    def _new_baseline_kind(self, change: t.Bunch) -> None:
+        if change.new is change.old or not self._ready:
+            return
+        with self.batch():  # the kind and its array: one recompute
+            self._pending = True
+            if change.new in ("zero", "mean"):
+                ds = self.dataset
+                value = np.zeros(self.input_shape) if change.new == "zero" else ds.X_train.mean(0)
+                self._setting_baseline = True
+                try:
+                    self.baseline = value
+                finally:
+                    self._setting_baseline = False
+
+    @t.observe("baseline")
+    def _custom_baseline(self, change: t.Bunch) -> None:
+        if not self._setting_baseline and change.new is not change.old and self._ready:
+            self.set_trait("baseline_kind", "custom")
+
+    @t.observe(*INPUT_TRAITS)
     def _inputs_changed(self, change: t.Bunch) -> None:
         if self._ready and change.new is not change.old:  # a refused value comes back as the old
+            if self._batching:
+                self._pending = True
+            else:
+                self.recompute()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Assign several inputs with one recompute at the end (e.g. layer, neuron, method)."""
+        self._batching += 1
+        try:
+            with self.hold_trait_notifications():
+                yield
+        finally:
+            self._batching -= 1
+        if not self._batching and self._pending:
+            self._pending = False
             self.recompute()
+
+    # what the kernel gets -------------------------------------------------------------------
+    def settings(self) -> Settings:
+        """The current method's static settings (canonical: unused fields at defaults)."""
+        kind = self.baseline_kind
+        rank = len(self.input_shape)
+        return static_settings(
+            self.method,
+            Settings(
+                steps=self.ig_steps,
+                rule=self.ig_rule,
+                chunk=64 if self.ig_steps > 256 else 0,
+                baseline=kind if kind in ("blur", "uniform") else "input",
+                samples=self.samples,
+                absolute=self.absolute,
+                window=(self.window,) * rank,
+                stride=(self.stride,) * rank,
+                coalitions=self.coalitions,
+                layer=self.layer if self.method == "neuron_gradient" else self._cam_layer(),
+            ),
+        )
+
+    def _cam_layer(self) -> str:
+        convs = conv_layers(self.model)
+        return self.layer if self.layer in convs else ""
+
+    def inputs(self) -> Inputs:
+        """The array arguments: changing any of them never compiles."""
+        return Inputs(
+            baseline=self.baseline,
+            key=self._key,
+            sigma=np.float32(self.sigma),
+            low=self._low,
+            high=self._high,
+            replacement=np.float32(self.replacement),
+            neuron=np.int32(self.neuron),
+        )
 
     def recompute(self) -> None:
         """Run the fused kernel once for the current inputs and publish every output together."""
-        steps, samples = static_settings(self.method, self.ig_steps, self.samples)
-        config = (self.method, steps, samples)
+        settings = self.settings()
+        config = (self.method, settings)
         if config not in self._compiled and not self._eager:
             self.status = f"compiling {self.method}…"
         try:
-            flat = self._run(steps, samples)
+            flat = self._run(settings)
         except _UNTRACEABLE as e:  # even eagerly: the method vmaps over a batch of inputs
             self.error = (
                 f"method: {self.method} evaluates the model on a batch of points (vmap), which "
@@ -199,27 +396,23 @@ class ExplorerState(t.HasTraits):
             return
         self._publish(unpack(self.model, flat))
 
-    def _run(self, steps: int, samples: int) -> np.ndarray:
+    def _run(self, settings: Settings) -> np.ndarray:
         """The fused kernel's packed result; eagerly when the model cannot be traced."""
         args = (
             self.model,
             self.params,
             self.x,
             np.int32(-1 if self.target is None else self.target),
-            self.baseline,
-            self._key,
-            self.sigma * self._range,
+            self.inputs(),
         )
         if not self._eager:
             try:
-                return np.asarray(
-                    explain_flat(*args, method=self.method, steps=steps, samples=samples)
-                )
+                return np.asarray(explain_flat(*args, method=self.method, settings=settings))
             except _UNTRACEABLE as e:
                 # Python control flow on values: say so once, then keep running it eagerly
                 self._eager = f"{type(e).__name__}: {str(e).splitlines()[0]}"
         with jax.disable_jit():
-            return np.asarray(explain_flat(*args, method=self.method, steps=steps, samples=samples))
+            return np.asarray(explain_flat(*args, method=self.method, settings=settings))
 
     def _notice(self, attribution: np.ndarray) -> str:
         notes = []
@@ -235,6 +428,42 @@ class ExplorerState(t.HasTraits):
             )
         return "; ".join(notes)
 
+    def sanity_check(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> list[tuple[str, float]]:
+        """Cascading parameter randomisation for the current method, input and class.
+
+        Publishes the result in ``sanity`` (also returned); an error goes to ``error``.
+        """
+        if not hasattr(self.model, "init"):
+            self.error = "sanity check: needs a Sequential model (random weights come from init)"
+            return []
+        settings, inputs = self.settings(), self.inputs()
+        target = np.int32(self.explained)
+
+        def attribute(params: Any) -> np.ndarray:
+            flat = explain_flat(
+                self.model, params, self.x, target, inputs, method=self.method, settings=settings
+            )
+            return unpack(self.model, np.asarray(flat)).attribution
+
+        self.status = "sanity check: randomising layers…"
+        try:
+            result = randomisation_check(
+                attribute,
+                self.model,
+                self.params,
+                jax.random.key(self.seed + 1),
+                progress=progress,
+            )
+        except Exception as e:  # shown in the widget; nothing else changes
+            self.error = f"sanity check failed: {type(e).__name__}: {e}"
+            self.status = "error"
+            return []
+        self.set_trait("sanity", [tuple(r) for r in result])
+        self.status = "ready"
+        return result
+
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
         with self.hold_trait_notifications():
@@ -242,10 +471,15 @@ class ExplorerState(t.HasTraits):
             self.set_trait("probs", e.probs)
             self.set_trait("predicted", int(np.argmax(e.logits)))
             self.set_trait("explained", e.target)
-            self.set_trait("activations", dict(zip(names, e.post)))
-            self.set_trait("preactivations", dict(zip(names, e.pre)))
+            shapes = getattr(self.model, "layer_shapes", [(n,) for n in self.model.layer_sizes])
+            self.set_trait(
+                "activations", {n: v.reshape(s) for n, v, s in zip(names, e.post, shapes)}
+            )
+            self.set_trait(
+                "preactivations", {n: v.reshape(s) for n, v, s in zip(names, e.pre, shapes)}
+            )
             self.set_trait("attribution", e.attribution)
-            gap = e.completeness_gap if self.method == "integrated_gradients" else None
+            gap = e.completeness_gap if self.method in WITH_GAP else None
             self.set_trait("completeness_gap", gap)
             self.notice = self._notice(e.attribution)
             self.error = ""

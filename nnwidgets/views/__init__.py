@@ -7,6 +7,7 @@ from ._inputs import InputSliders as InputSliders
 from ._paint_canvas import PaintCanvas as PaintCanvas
 from ._painter import DigitPainter as DigitPainter
 from ._probabilities import ProbabilityView as ProbabilityView
+from ._sanity import SanityCheckView as SanityCheckView
 from ._status import StatusLine as StatusLine
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "MethodControls",
     "PaintCanvas",
     "ProbabilityView",
+    "SanityCheckView",
     "StatusLine",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import bqplot as bq
 import ipywidgets as W
 
@@ -11,13 +13,14 @@ from ._convert import f32
 
 
 class ActivationView(StateView, W.HBox):
-    """Post-activation values of each layer (``state.activations``)."""
+    """Post-activation values of each layer; click a neuron to see what it responds to."""
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
         self.bars: dict[str, bq.Bars] = {}
         figures = []
         for name, values in state.activations.items():
+            values = f32(values).ravel()  # conv layers: (H, W, C) drawn flat, channel last
             xs, ys = bq.OrdinalScale(), bq.LinearScale()
             bars = bq.Bars(
                 x=[str(i) for i in range(len(values))],
@@ -25,7 +28,9 @@ class ActivationView(StateView, W.HBox):
                 scales={"x": xs, "y": ys},
                 colors=["#6baed6"],
                 padding=0.05,
+                tooltip=bq.Tooltip(fields=["x", "y"], labels=["neuron", "value"]),
             )
+            bars.on_element_click(functools.partial(self._clicked, name))
             self.bars[name] = bars
             figures.append(
                 bq.Figure(
@@ -45,6 +50,12 @@ class ActivationView(StateView, W.HBox):
         super().__init__(figures, **kwargs)
         self.add_class("nnw-activations")
 
+    def _clicked(self, layer: str, _: object, event: dict) -> None:
+        """Click a neuron: explain what it responds to (``neuron_gradient``)."""
+        s = self.state
+        with s.batch():  # one recompute for layer, neuron and method
+            s.layer, s.neuron, s.method = layer, int(event["data"]["index"]), "neuron_gradient"
+
     def _redraw(self, _: object) -> None:
         for name, values in self.state.activations.items():
-            self.bars[name].y = f32(values)
+            self.bars[name].y = f32(values).ravel()

@@ -1,4 +1,4 @@
-"""Method, class to explain and the method's settings, each linked to the state."""
+"""Method, class to explain and the current method's settings, each linked to a state trait."""
 
 from __future__ import annotations
 
@@ -13,47 +13,93 @@ LABELS = {
     "gradient_x_input": "gradient × input",
     "integrated_gradients": "integrated gradients",
     "smoothgrad": "SmoothGrad",
+    "smoothgrad_sq": "SmoothGrad²",
+    "vargrad": "VarGrad",
+    "occlusion": "occlusion",
+    "feature_ablation": "feature ablation",
+    "kernel_shap": "KernelSHAP",
+    "lime": "LIME",
+    "grad_cam": "Grad-CAM",
+    "neuron_gradient": "neuron gradient",
+}
+NOISE = ("samples", "sigma", "seed")
+#: The state traits each method reads: only their controls are shown.
+SHOWN = {
+    "saliency": ("absolute",),
+    "gradient_x_input": (),
+    "integrated_gradients": ("ig_steps", "ig_rule", "baseline_kind"),
+    "smoothgrad": NOISE,
+    "smoothgrad_sq": NOISE,
+    "vargrad": NOISE,
+    "occlusion": ("window", "stride", "replacement"),
+    "feature_ablation": ("baseline_kind",),
+    "kernel_shap": ("coalitions", "baseline_kind", "seed"),
+    "lime": ("coalitions", "baseline_kind", "seed"),
+    "grad_cam": ("layer",),
+    "neuron_gradient": ("layer", "neuron"),
 }
 
 
-class MethodControls(StateView, W.HBox):
-    """Controls bound to ``method``, ``target``, ``ig_steps``, ``samples`` and ``sigma``."""
+def _settings(state: ExplorerState) -> dict[str, W.Widget]:
+    narrow = {"description_width": "70px"}
+
+    def box(width: str) -> dict[str, object]:
+        return {"style": narrow, "layout": {"width": width}}
+
+    shape = state.input_shape
+    kinds = ["zero", "mean", *(["blur"] if len(shape) > 1 else []), "uniform", "custom"]
+    layers = [("default", ""), *((n, n) for n in state.model.layer_names)]
+    return {
+        "ig_steps": W.Dropdown(
+            options=[8, 16, 32, 64, 128, 256, 512], description="steps", **box("150px")
+        ),
+        "ig_rule": W.Dropdown(
+            options=["left", "right", "middle", "trapezoid", "gauss_legendre"],
+            description="rule",
+            **box("210px"),
+        ),
+        "baseline_kind": W.Dropdown(options=kinds, description="baseline", **box("190px")),
+        "samples": W.Dropdown(
+            options=[4, 8, 16, 32, 64, 128], description="samples", **box("150px")
+        ),
+        "sigma": W.FloatSlider(min=0.0, max=1.0, step=0.01, description="sigma", **box("240px")),
+        "seed": W.BoundedIntText(min=0, max=2**31 - 1, description="seed", **box("150px")),
+        "absolute": W.Checkbox(
+            description="absolute value", indent=False, layout={"width": "140px"}
+        ),
+        "window": W.IntSlider(min=1, max=min(shape), description="window", **box("220px")),
+        "stride": W.IntSlider(min=1, max=max(1, min(shape)), description="stride", **box("220px")),
+        "replacement": W.FloatText(description="fill value", **box("160px")),
+        "coalitions": W.Dropdown(
+            options=[32, 64, 128, 256, 512, 1024, 2048], description="samples", **box("160px")
+        ),
+        "layer": W.Dropdown(options=layers, description="layer", **box("200px")),
+        "neuron": W.BoundedIntText(
+            min=0, max=max(state.model.layer_sizes) - 1, description="neuron", **box("150px")
+        ),
+    }
+
+
+class MethodControls(StateView, W.VBox):
+    """A method selector, the class to explain, and the chosen method's settings."""
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
-        narrow = {"description_width": "60px"}
         self.method = W.Dropdown(
             options=[(LABELS[m], m) for m in METHODS],
             description="method",
-            style=narrow,
+            style={"description_width": "60px"},
             layout={"width": "250px"},
         )
         self.target = W.Dropdown(
             options=[("predicted", -1)] + [(n, i) for i, n in enumerate(state.class_names)],
             description="explain",
-            style=narrow,
+            style={"description_width": "60px"},
             layout={"width": "200px"},
         )
-        self.steps = W.Dropdown(
-            options=[8, 16, 32, 64, 128, 256],
-            description="IG steps",
-            style=narrow,
-            layout={"width": "140px"},
-        )
-        self.samples = W.Dropdown(
-            options=[4, 8, 16, 32, 64],
-            description="samples",
-            style=narrow,
-            layout={"width": "140px"},
-        )
-        self.sigma = W.FloatSlider(
-            min=0.0,
-            max=1.0,
-            step=0.01,
-            description="sigma",
-            style=narrow,
-            layout={"width": "240px"},
-        )
+        self.settings = _settings(state)
+        for name, control in self.settings.items():
+            control.add_class(f"nnw-setting-{name}")
         self.links = [
             t.link((state, "method"), (self.method, "value")),
             t.link(
@@ -61,16 +107,24 @@ class MethodControls(StateView, W.HBox):
                 (self.target, "value"),
                 transform=(lambda v: -1 if v is None else v, lambda v: None if v < 0 else v),
             ),
-            t.link((state, "ig_steps"), (self.steps, "value")),
-            t.link((state, "samples"), (self.samples, "value")),
-            t.link((state, "sigma"), (self.sigma, "value")),
+            *(t.link((state, name), (c, "value")) for name, c in self.settings.items()),
         ]
-        super().__init__([self.method, self.target, self.steps, self.samples, self.sigma], **kwargs)
+        self._owned = [self.method, self.target, *self.settings.values()]
+        self._watch(self._show, "method")
+        self._show(None)
+        row = W.HBox([self.method, self.target])
+        extra = W.HBox(list(self.settings.values()), layout={"flex_flow": "row wrap"})
+        self._owned += [row, extra]
+        super().__init__([row, extra], **kwargs)
         self.add_class("nnw-method-controls")
+
+    def _show(self, _: object) -> None:
+        shown = SHOWN[self.state.method]
+        for name, control in self.settings.items():
+            control.layout.display = None if name in shown else "none"
 
     def close(self) -> None:
         """Unlink the controls from the state (once), then close them."""
         for link in self.__dict__.pop("links", []):
             link.unlink()
-        self._owned = [self.method, self.target, self.steps, self.samples, self.sigma]
         super().close()
