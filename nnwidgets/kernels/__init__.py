@@ -4,6 +4,7 @@ Every attribution method has the call shape ``method(model, params, x, target, i
 settings) -> Attribution`` (see ``_types``) and is batchable with ``jax.vmap``.
 """
 
+from ._activation_fns import activation_curve as activation_curve
 from ._baselines import gaussian_blur as gaussian_blur
 from ._baselines import make_baseline as make_baseline
 from ._cache import default_cache_dir as default_cache_dir
@@ -13,6 +14,7 @@ from ._explain import METHODS as METHODS
 from ._explain import RELEVANT as RELEVANT
 from ._explain import WITH_GAP as WITH_GAP
 from ._explain import Explanation as Explanation
+from ._explain import Extras as Extras
 from ._explain import explain as explain
 from ._explain import explain_flat as explain_flat
 from ._explain import static_settings as static_settings
@@ -27,6 +29,12 @@ from ._kernel_shap import kernel_shap as kernel_shap
 from ._lime import lime as lime
 from ._neuron_gradient import neuron_gradient as neuron_gradient
 from ._occlusion import occlusion as occlusion
+from ._param_grads import grad_norms as grad_norms
+from ._param_grads import loss_and_param_grads as loss_and_param_grads
+from ._pca import PCA as PCA
+from ._pca import layer_outputs as layer_outputs
+from ._pca import pca as pca
+from ._pca import project as project
 from ._saliency import saliency as saliency
 from ._sanity import randomisation_check as randomisation_check
 from ._sanity import spearman as spearman
@@ -41,20 +49,26 @@ from ._types import LogitFn as LogitFn
 from ._types import Settings as Settings
 from ._types import default_inputs as default_inputs
 from ._vargrad import vargrad as vargrad
+from ._weights import WeightStats as WeightStats
+from ._weights import weight_stats as weight_stats
 
 __all__ = [
     "BASELINES",
     "IG_RULES",
     "KERNELS",
     "METHODS",
+    "PCA",
     "RELEVANT",
     "WITH_GAP",
     "Attribution",
     "Explanation",
+    "Extras",
     "IGResult",
     "Inputs",
     "LogitFn",
     "Settings",
+    "WeightStats",
+    "activation_curve",
     "conv_layers",
     "default_cache_dir",
     "default_inputs",
@@ -64,13 +78,18 @@ __all__ = [
     "feature_ablation",
     "gaussian_blur",
     "grad_cam",
+    "grad_norms",
     "gradient_x_input",
     "integrated_gradients",
     "kernel_shap",
+    "layer_outputs",
     "lime",
+    "loss_and_param_grads",
     "make_baseline",
     "neuron_gradient",
     "occlusion",
+    "pca",
+    "project",
     "quadrature",
     "randomisation_check",
     "saliency",
@@ -80,4 +99,5 @@ __all__ = [
     "static_settings",
     "unpack",
     "vargrad",
+    "weight_stats",
 ]

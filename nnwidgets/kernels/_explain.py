@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..models import ACTIVATIONS
 from ._feature_ablation import feature_ablation
 from ._grad_cam import grad_cam
 from ._gradient_x_input import gradient_x_input
@@ -18,6 +19,8 @@ from ._kernel_shap import kernel_shap
 from ._lime import lime
 from ._neuron_gradient import neuron_gradient
 from ._occlusion import occlusion
+from ._param_grads import grad_norms, loss_and_param_grads
+from ._pca import project
 from ._saliency import saliency
 from ._smoothgrad import smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq
@@ -71,6 +74,11 @@ class Explanation(NamedTuple):
         completeness_gap: IG's and KernelSHAP's gap, 0.0 for other methods.
         pre: per traced layer, pre-activation values (flat).
         post: per traced layer, post-activation values (flat).
+        slopes: per traced layer, the activation's derivative at the pre-activations (flat).
+        loss: cross-entropy for ``extras.label`` (with ``param_grads=True``).
+        grad_norms: per layer with parameters, the norm of d loss / d params.
+        param_grads: every parameter leaf's gradient, flat, in ``tree_leaves`` order.
+        embedding: the embedded layer's activation in PCA coordinates (``embed_layer``).
     """
 
     logits: np.ndarray
@@ -80,6 +88,25 @@ class Explanation(NamedTuple):
     completeness_gap: float
     pre: tuple[np.ndarray, ...]
     post: tuple[np.ndarray, ...]
+    slopes: tuple[np.ndarray, ...] = ()
+    loss: float | None = None
+    grad_norms: np.ndarray | None = None
+    param_grads: tuple[np.ndarray, ...] | None = None
+    embedding: np.ndarray | None = None
+
+
+class Extras(NamedTuple):
+    """Array inputs of the optional parts of a step (views that need more than the map).
+
+    Attributes:
+        label: int32 true class for the loss and its parameter gradients.
+        pca_mean: ``(d,)`` mean of the embedded layer's activations over the data set.
+        pca_components: ``(d, 2)`` the fitted PCA directions.
+    """
+
+    label: Array
+    pca_mean: Array
+    pca_components: Array
 
 
 def static_settings(method: str, settings: Settings | None = None) -> Settings:
@@ -97,16 +124,21 @@ def static_settings(method: str, settings: Settings | None = None) -> Settings:
     return Settings(**{name: getattr(settings, name) for name in RELEVANT[method]})
 
 
-@functools.partial(jax.jit, static_argnames=("model", "method", "settings"))
+@functools.partial(
+    jax.jit, static_argnames=("model", "method", "settings", "param_grads", "embed_layer")
+)
 def explain_flat(
     model: Any,
     params: Params,
     x: Array,
     target: Array,
     inputs: Inputs,
+    extras: Extras | None = None,
     *,
     method: str = "saliency",
     settings: Settings = Settings(),  # noqa: B008  (frozen, hashable: a static argument)
+    param_grads: bool = False,
+    embed_layer: str = "",
 ) -> Array:
     """Forward pass, activations, probabilities and one attribution, packed in one float32 vector.
 
@@ -120,11 +152,16 @@ def explain_flat(
         x: one input of ``model.input_shape``.
         target: int32 class index; ``-1`` explains the predicted class.
         inputs: the array arguments of the methods (baseline, key, sigma, range, ...).
+        extras: label and PCA arrays, needed by ``param_grads`` / ``embed_layer``.
         method: one of ``METHODS``.
         settings: the static settings.
+        param_grads: also the loss for ``extras.label`` and its gradient w.r.t. ``params``.
+        embed_layer: also this layer's activation projected on ``extras``' PCA directions.
 
     Returns:
-        Layout ``[logits, probs, target, attribution, gap, pre..., post...]``; see ``unpack``.
+        Layout ``[logits, probs, target, attribution, gap, pre..., post..., slopes...]`` then,
+        when
+        asked, ``[loss, grad norms..., grads...]`` and ``[embedding (2)]``; see ``unpack``.
     """
     (logits, trace), vjp = jax.vjp(lambda z: model.apply(params, z), x)
     t = jnp.where(target < 0, jnp.argmax(logits), target).astype(jnp.int32)
@@ -151,6 +188,18 @@ def explain_flat(
         gap[None],
     ]
     parts += [v.pre.ravel() for v in trace.values()] + [v.post.ravel() for v in trace.values()]
+    parts += [  # each layer's activation slope f'(pre): where it saturates, which ReLUs are dead
+        jax.vmap(jax.grad(ACTIVATIONS[a]))(v.pre.ravel())
+        for a, v in zip(model.activation_names, trace.values())
+    ]
+    if (param_grads or embed_layer) and extras is None:
+        raise ValueError("extras: expected Extras(label, pca_mean, pca_components), got None")
+    if param_grads:
+        loss, grads = loss_and_param_grads(model, params, x, extras.label)
+        parts += [loss[None], grad_norms(grads)]
+        parts += [g.ravel() for g in jax.tree_util.tree_leaves(grads)]
+    if embed_layer:
+        parts.append(project(extras.pca_mean, extras.pca_components, trace[embed_layer].post))
     return jnp.concatenate([p.astype(jnp.float32) for p in parts])
 
 
@@ -158,8 +207,14 @@ def _offsets(model: Any) -> tuple[int, int, tuple[int, ...]]:
     return model.n_outputs, math.prod(model.input_shape), model.layer_sizes
 
 
-def unpack(model: Any, flat: np.ndarray) -> Explanation:
-    """Split ``explain_flat``'s vector into an ``Explanation`` of numpy views (no copies)."""
+def unpack(
+    model: Any, flat: np.ndarray, params: Params | None = None, embed: bool = False
+) -> Explanation:
+    """Split ``explain_flat``'s vector into an ``Explanation`` of numpy views (no copies).
+
+    Pass ``params`` when the call had ``param_grads=True`` (for the gradients' shapes) and
+    ``embed=True`` when it had an ``embed_layer``.
+    """
     c, n_in, sizes = _offsets(model)
     i = 0
 
@@ -173,7 +228,31 @@ def unpack(model: Any, flat: np.ndarray) -> Explanation:
     gap = take(1)
     pre = tuple(take(n) for n in sizes)
     post = tuple(take(n) for n in sizes)
-    return Explanation(logits, probs, int(t[0]), attribution, float(gap[0]), pre, post)
+    slopes = tuple(take(n) for n in sizes)
+    loss = norms = grads = embedding = None
+    if params is not None:
+        loss = float(take(1)[0])
+        norms = take(sum(1 for p in params if p))
+        leaves = jax.tree_util.tree_leaves(params)
+        grads = tuple(take(leaf.size).reshape(leaf.shape) for leaf in leaves)
+    if embed:
+        embedding = take(2)
+    if i != flat.size:
+        raise ValueError(f"flat: expected {i} values for this layout, got {flat.size}")
+    return Explanation(
+        logits,
+        probs,
+        int(t[0]),
+        attribution,
+        float(gap[0]),
+        pre,
+        post,
+        slopes,
+        loss,
+        norms,
+        grads,
+        embedding,
+    )
 
 
 def explain(

@@ -36,6 +36,16 @@ class FunctionModel:
         return ("output",)
 
     @property
+    def activation_names(self) -> tuple[str, ...]:
+        """The output's (identity: logits are returned as they are)."""
+        return ("identity",)
+
+    @property
+    def layer_shapes(self) -> tuple[tuple[int, ...], ...]:
+        """The output layer's shape."""
+        return ((self.n_outputs,),)
+
+    @property
     def layer_sizes(self) -> tuple[int, ...]:
         """The output layer's size."""
         return (self.n_outputs,)

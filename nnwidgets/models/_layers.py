@@ -311,6 +311,11 @@ class Sequential:
         )
 
     @property
+    def activation_names(self) -> tuple[str, ...]:
+        """Activation function of each traced layer, in the order of ``layer_names``."""
+        return tuple(la.activation for la in self.layers if isinstance(la, (Dense, Conv2D)))
+
+    @property
     def layer_sizes(self) -> tuple[int, ...]:
         """Number of values of each traced layer (the product of ``layer_shapes``)."""
         return tuple(math.prod(s) for s in self.layer_shapes)

@@ -14,14 +14,18 @@ from ..kernels import (
     IG_RULES,
     METHODS,
     WITH_GAP,
+    Extras,
     Inputs,
     Settings,
     conv_layers,
     enable_compilation_cache,
     explain_flat,
+    layer_outputs,
+    pca,
     randomisation_check,
     static_settings,
     unpack,
+    weight_stats,
 )
 from ..models import Dataset
 
@@ -43,6 +47,8 @@ INPUT_TRAITS = (
     "coalitions",
     "layer",
     "neuron",
+    "label",
+    "embed_layer",
 )
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
 
@@ -96,6 +102,8 @@ class ExplorerState(t.HasTraits):
     coalitions = t.Int(256, help="KernelSHAP and LIME: sampled coalitions / perturbations.")
     layer = t.Unicode("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
     neuron = t.Int(0, help="neuron_gradient: the neuron's index within ``layer``.")
+    label = t.Int(0, help="True class for the loss and its parameter gradients.")
+    embed_layer = t.Unicode(help="Layer whose activations the embedding view projects (PCA).")
     # outputs (read-only: only this object's recompute writes them) -----------------------------
     logits = t.Any(read_only=True, help="Logits, shape (C,).")
     probs = t.Any(read_only=True, help="Class probabilities, shape (C,).")
@@ -114,6 +122,16 @@ class ExplorerState(t.HasTraits):
     status = t.Unicode("", help="What the state is doing ('compiling …', 'ready').")
     notice = t.Unicode(
         "", help="'' or a warning about the current result (all-zero map, running eagerly)."
+    )
+    slopes = t.Dict(read_only=True, help="Layer name -> activation derivative at its inputs.")
+    loss = t.Float(None, allow_none=True, read_only=True, help="Cross-entropy for ``label``.")
+    grad_norms = t.Any(read_only=True, help="Per layer with parameters: |d loss / d params|.")
+    param_grads = t.Any(read_only=True, help="d loss / d params, shaped like ``params``.")
+    embedding = t.Any(read_only=True, help="The current input in PCA coordinates, (2,).")
+    embedding_points = t.Any(read_only=True, help="The data set in PCA coordinates, (n, 2).")
+    embedding_labels = t.Any(read_only=True, help="The data set's labels, (n,).")
+    weight_summary = t.Dict(
+        read_only=True, help="Layer name -> WeightStats of its weights (numpy), once per params."
     )
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
     sanity = t.List(
@@ -134,6 +152,13 @@ class ExplorerState(t.HasTraits):
         inputs.setdefault("x", dataset.X_test[0])
         inputs.setdefault("baseline", np.zeros(shape, np.float32))
         inputs.setdefault("window", 2 if len(shape) > 1 else 1)
+        inputs.setdefault("label", int(dataset.y_test[0]))
+        names = model.layer_names
+        inputs.setdefault("embed_layer", names[-2] if len(names) > 1 else names[-1])
+        self._trainable = isinstance(params, (tuple, list)) and all(
+            isinstance(p, dict) for p in params
+        )
+        self._pca: Any = None
         self._setting_baseline = False
         self._batching, self._pending = 0, False
         super().__init__(**inputs)
@@ -141,6 +166,8 @@ class ExplorerState(t.HasTraits):
             raise ValueError(self.error)
         self._ready = True
         self._key = jax.random.key(self.seed)
+        self._fit_embedding()
+        self._summarise_weights()
         self.recompute()
 
     @property
@@ -256,6 +283,29 @@ class ExplorerState(t.HasTraits):
             )
         return proposal.value
 
+    @t.validate("label")
+    def _validate_label(self, proposal: t.Bunch) -> int:
+        n = len(self.class_names)
+        if not 0 <= proposal.value < n:
+            return self._refuse(
+                self.label, f"label: expected a class in [0, {n}), got {proposal.value}"
+            )
+        return proposal.value
+
+    @t.validate("embed_layer")
+    def _validate_embed_layer(self, proposal: t.Bunch) -> str:
+        names = list(self.model.layer_names)
+        if proposal.value not in names:
+            return self._refuse(
+                self.embed_layer, f"embed_layer: expected one of {names}, got {proposal.value!r}"
+            )
+        return proposal.value
+
+    @t.observe("embed_layer")
+    def _new_embedding(self, change: t.Bunch) -> None:
+        if self._ready and change.new != change.old:
+            self._fit_embedding()
+
     @t.validate("neuron")
     def _validate_neuron(self, proposal: t.Bunch) -> int:
         sizes = dict(zip(self.model.layer_names, self.model.layer_sizes))
@@ -291,16 +341,16 @@ class ExplorerState(t.HasTraits):
     def _new_baseline_kind(self, change: t.Bunch) -> None:
         if change.new is change.old or not self._ready:
             return
-        with self.batch():  # the kind and its array: one recompute
-            self._pending = True
-            if change.new in ("zero", "mean"):
-                ds = self.dataset
-                value = np.zeros(self.input_shape) if change.new == "zero" else ds.X_train.mean(0)
-                self._setting_baseline = True
-                try:
-                    self.baseline = value
-                finally:
-                    self._setting_baseline = False
+        self._setting_baseline = True  # notifications fire when the batch ends: flag it all
+        try:
+            with self.batch():  # the kind and its array: one recompute
+                self._pending = True
+                if change.new in ("zero", "mean"):
+                    ds = self.dataset
+                    zero = change.new == "zero"
+                    self.baseline = np.zeros(self.input_shape) if zero else ds.X_train.mean(0)
+        finally:
+            self._setting_baseline = False
 
     @t.observe("baseline")
     def _custom_baseline(self, change: t.Bunch) -> None:
@@ -394,7 +444,9 @@ class ExplorerState(t.HasTraits):
             )
             self.status = "error"
             return
-        self._publish(unpack(self.model, flat))
+        self._publish(
+            unpack(self.model, flat, self.params if self._trainable else None, embed=True)
+        )
 
     def _run(self, settings: Settings) -> np.ndarray:
         """The fused kernel's packed result; eagerly when the model cannot be traced."""
@@ -404,15 +456,47 @@ class ExplorerState(t.HasTraits):
             self.x,
             np.int32(-1 if self.target is None else self.target),
             self.inputs(),
+            Extras(np.int32(self.label), *self._pca),
         )
+        flags = {"param_grads": self._trainable, "embed_layer": self.embed_layer}
         if not self._eager:
             try:
-                return np.asarray(explain_flat(*args, method=self.method, settings=settings))
+                return np.asarray(
+                    explain_flat(*args, method=self.method, settings=settings, **flags)
+                )
             except _UNTRACEABLE as e:
                 # Python control flow on values: say so once, then keep running it eagerly
                 self._eager = f"{type(e).__name__}: {str(e).splitlines()[0]}"
         with jax.disable_jit():
-            return np.asarray(explain_flat(*args, method=self.method, settings=settings))
+            return np.asarray(explain_flat(*args, method=self.method, settings=settings, **flags))
+
+    def _fit_embedding(self) -> None:
+        """PCA of ``embed_layer`` over the data set (once per layer; publishes the points)."""
+        ds = self.dataset
+        try:
+            acts = layer_outputs(self.model, self.params, ds.X, layer=self.embed_layer)
+            fitted = pca(acts, k=2)
+        except Exception:  # e.g. an untraceable user model: no embedding, nothing else lost
+            size = dict(zip(self.model.layer_names, self.model.layer_sizes))[self.embed_layer]
+            self._pca = (np.zeros(size, np.float32), np.zeros((size, 2), np.float32))
+            self.set_trait("embedding_points", np.zeros((0, 2), np.float32))
+            self.set_trait("embedding_labels", np.zeros(0, np.int32))
+            return
+        self._pca = (np.asarray(fitted.mean), np.asarray(fitted.components))
+        self.set_trait("embedding_points", np.asarray(fitted.coords))
+        self.set_trait("embedding_labels", np.asarray(ds.y))
+
+    def _summarise_weights(self) -> None:
+        """Statistics and histogram of every layer's weights (once per set of params)."""
+        if not self._trainable:
+            return
+        named = zip(self.model.layer_names, [p for p in self.params if p])
+        summary = {
+            name: type(s)(*(np.asarray(v) for v in s))
+            for name, p in named
+            for s in [weight_stats(p["w"])]
+        }
+        self.set_trait("weight_summary", summary)
 
     def _notice(self, attribution: np.ndarray) -> str:
         notes = []
@@ -464,6 +548,13 @@ class ExplorerState(t.HasTraits):
         self.status = "ready"
         return result
 
+    def _regroup(self, leaves: Any) -> Any:
+        """Flat gradient leaves back into the params' structure (tuple of per-layer dicts)."""
+        if leaves is None:
+            return None
+        treedef = jax.tree_util.tree_structure(self.params)
+        return jax.tree_util.tree_unflatten(treedef, list(leaves))
+
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
         with self.hold_trait_notifications():
@@ -478,7 +569,12 @@ class ExplorerState(t.HasTraits):
             self.set_trait(
                 "preactivations", {n: v.reshape(s) for n, v, s in zip(names, e.pre, shapes)}
             )
+            self.set_trait("slopes", {n: v.reshape(s) for n, v, s in zip(names, e.slopes, shapes)})
             self.set_trait("attribution", e.attribution)
+            self.set_trait("loss", e.loss)
+            self.set_trait("grad_norms", e.grad_norms)
+            self.set_trait("param_grads", self._regroup(e.param_grads))
+            self.set_trait("embedding", e.embedding)
             gap = e.completeness_gap if self.method in WITH_GAP else None
             self.set_trait("completeness_gap", gap)
             self.notice = self._notice(e.attribution)

@@ -1,0 +1,31 @@
+"""The loss gradient with respect to every parameter (the gradients view's numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from ._types import Array, Params
+
+
+def loss_and_param_grads(model: Any, params: Params, x: Array, label: Array) -> tuple[Array, Any]:
+    """Cross-entropy of one example with class ``label`` and ``d loss / d params``.
+
+    Returns:
+        ``(loss, grads)`` with ``grads`` shaped like ``params``.
+    """
+
+    def loss(p: Params) -> Array:
+        logits = model.logits(p, x)
+        return optax.softmax_cross_entropy_with_integer_labels(logits, label)
+
+    return jax.value_and_grad(loss)(params)
+
+
+def grad_norms(grads: Any) -> Array:
+    """The L2 norm of each layer's parameter gradients, ``(layers with parameters,)``."""
+    layers = [g for g in grads if g]
+    return jnp.stack([jnp.sqrt(sum(jnp.sum(v**2) for v in g.values())) for g in layers])
