@@ -325,6 +325,32 @@ class Sequential:
         """Number of logits."""
         return [la for la in self.layers if isinstance(la, Dense)][-1].features
 
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per layer: name, type, output shape, parameter count, activation.
+
+        Examples:
+            >>> net = Sequential((4,), (Dense(3, "relu"), Dense(2)))
+            >>> [(r["name"], r["params"]) for r in net.summary()]
+            [('dense_1', 15), ('dense_2', 8)]
+        """
+        shapes = jax.eval_shape(self.init, jax.random.key(0))
+        names = iter(self.layer_names)
+        rows = []
+        for i, (layer, (_, out)) in enumerate(zip(self.layers, self._shapes)):  # type: ignore[attr-defined]
+            traced = isinstance(layer, (Dense, Conv2D))
+            rows.append(
+                {
+                    "name": next(names)
+                    if traced
+                    else (layer.name or f"{type(layer).__name__.lower()}_{i}"),
+                    "type": type(layer).__name__,
+                    "output_shape": tuple(out),
+                    "params": sum(math.prod(v.shape) for v in shapes[i].values()),
+                    "activation": getattr(layer, "activation", ""),
+                }
+            )
+        return rows
+
     def init(self, key: Array) -> Params:
         """Random parameters: LeCun-normal weights (He-normal before ReLU/GELU), zero biases.
 

@@ -17,6 +17,7 @@ from ..kernels import (
     Extras,
     Inputs,
     Settings,
+    activation_curve,
     conv_layers,
     enable_compilation_cache,
     explain_flat,
@@ -130,6 +131,10 @@ class ExplorerState(t.HasTraits):
     embedding = t.Any(read_only=True, help="The current input in PCA coordinates, (2,).")
     embedding_points = t.Any(read_only=True, help="The data set in PCA coordinates, (n, 2).")
     embedding_labels = t.Any(read_only=True, help="The data set's labels, (n,).")
+    activation_curves = t.Dict(
+        read_only=True,
+        help="Activation name -> {'z', 'f', 'df'}: f and f' (jax.grad) on a grid, once.",
+    )
     weight_summary = t.Dict(
         read_only=True, help="Layer name -> WeightStats of its weights (numpy), once per params."
     )
@@ -168,6 +173,7 @@ class ExplorerState(t.HasTraits):
         self._key = jax.random.key(self.seed)
         self._fit_embedding()
         self._summarise_weights()
+        self._activation_curves()
         self.recompute()
 
     @property
@@ -485,6 +491,15 @@ class ExplorerState(t.HasTraits):
         self._pca = (np.asarray(fitted.mean), np.asarray(fitted.components))
         self.set_trait("embedding_points", np.asarray(fitted.coords))
         self.set_trait("embedding_labels", np.asarray(ds.y))
+
+    def _activation_curves(self, lo: float = -5.0, hi: float = 5.0, n: int = 201) -> None:
+        """Compute f and f' of every activation the model uses, on a grid (once)."""
+        z = np.linspace(lo, hi, n, dtype=np.float32)
+        curves = {}
+        for name in dict.fromkeys(getattr(self.model, "activation_names", ())):
+            f, df = activation_curve(name, z)
+            curves[name] = {"z": z, "f": np.asarray(f), "df": np.asarray(df)}
+        self.set_trait("activation_curves", curves)
 
     def _summarise_weights(self) -> None:
         """Statistics and histogram of every layer's weights (once per set of params)."""

@@ -1,0 +1,73 @@
+"""Activation functions f and f', with the selected layer's neurons as live points on both."""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+
+from ..state import ExplorerState
+from ._base import StateView
+from ._convert import f32, values_table
+
+
+class ActivationFunctionView(StateView, W.VBox):
+    """A layer's activation f and derivative f', with its neurons as points on both curves.
+
+    Curves are ``state.activation_curves``; the points are the neurons at
+    ``(pre-activation, activation)`` and ``(pre-activation, slope)``. Saturated tanh/sigmoid
+    units sit on the flat ends; dead ReLUs sit at slope 0.
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        names = list(state.model.layer_names)
+        self.layer = W.Dropdown(options=names, value=names[0], description="layer")
+        self.layer.observe(self._redraw, names="value")
+        self.curves, self.points, self.figures = [], [], []
+        for title in ("f(z)", "f'(z)"):
+            xs, ys = bq.LinearScale(), bq.LinearScale()
+            curve = bq.Lines(x=[], y=[], scales={"x": xs, "y": ys}, colors=["#888"])
+            points = bq.Scatter(
+                x=[],
+                y=[],
+                scales={"x": xs, "y": ys},
+                colors=["#d6604d"],
+                default_size=30,
+                tooltip=bq.Tooltip(fields=["x", "y"], labels=["z", title], formats=[".3g", ".3g"]),
+            )
+            self.curves.append(curve)
+            self.points.append(points)
+            self.figures.append(
+                bq.Figure(
+                    marks=[curve, points],
+                    title=title,
+                    axes=[
+                        bq.Axis(scale=xs, label="pre-activation z"),
+                        bq.Axis(scale=ys, side="left", tick_format=".2g"),
+                    ],
+                    fig_margin={"top": 35, "bottom": 40, "left": 45, "right": 10},
+                    layout={"width": "330px", "height": "240px"},
+                )
+            )
+        self.readout = W.HTML()
+        self._owned = [self.layer, *self.figures, self.readout]
+        self._watch(self._redraw, "version")
+        self._redraw(None)
+        super().__init__([self.layer, W.HBox(self.figures), self.readout], **kwargs)
+        self.add_class("nnw-activation-functions")
+
+    def _redraw(self, _: object) -> None:
+        s, name = self.state, self.layer.value
+        act = dict(zip(s.model.layer_names, s.model.activation_names))[name]
+        curve = s.activation_curves[act]
+        pre = f32(s.preactivations[name]).ravel()
+        values = (f32(s.activations[name]).ravel(), f32(s.slopes[name]).ravel())
+        for line, points, key, y in zip(self.curves, self.points, ("f", "df"), values):
+            with line.hold_sync():
+                line.x, line.y = curve["z"], curve[key]
+            with points.hold_sync():
+                points.x, points.y = pre, y
+        self.figures[0].title = f"{act}(z) · {name}"
+        self.figures[1].title = f"{act}'(z) · {name}"
+        labels = [str(i) for i in range(pre.size)]
+        self.readout.value = values_table(labels, values[1], "nnw-slopes", s.version)

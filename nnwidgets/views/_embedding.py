@@ -1,0 +1,90 @@
+"""PCA of a layer's activations over the data set, with the current input as a moving point."""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+
+from ..state import ExplorerState
+from ._base import StateView
+from ._convert import f32, number
+
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
+
+
+class EmbeddingView(StateView, W.VBox):
+    """The data set at its PCA coordinates, coloured by class, and the current input.
+
+    Points come from ``state.embedding_points`` (refitted when ``embed_layer`` changes); the
+    current input is ``state.embedding``, a large black diamond that moves with the input.
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        names = list(state.model.layer_names)
+        self.layer = W.Dropdown(options=names, description="layer")
+        self.layer.value = state.embed_layer
+        self.layer.observe(lambda c: setattr(state, "embed_layer", c.new), names="value")
+        xs, ys = bq.LinearScale(), bq.LinearScale()
+        cs = bq.OrdinalColorScale(colors=PALETTE[: max(2, len(state.class_names))])
+        self.cloud = bq.Scatter(
+            x=[],
+            y=[],
+            color=[],
+            scales={"x": xs, "y": ys, "color": cs},
+            default_size=12,
+            opacities=[0.6],
+        )
+        self.current = bq.Scatter(
+            x=[],
+            y=[],
+            scales={"x": xs, "y": ys},
+            colors=["black"],
+            default_size=160,
+            marker="diamond",
+            stroke="white",
+        )
+        self.figure = bq.Figure(
+            marks=[self.cloud, self.current],
+            title="PCA of the layer over the data set",
+            axes=[bq.Axis(scale=xs, label="PC 1"), bq.Axis(scale=ys, side="left", label="PC 2")],
+            fig_margin={"top": 35, "bottom": 40, "left": 50, "right": 10},
+            layout={"width": "420px", "height": "360px"},
+        )
+        self.readout = W.HTML()
+        self._owned = [self.layer, self.figure, self.readout]
+        self._watch(self._refit, "embedding_points")
+        self._watch(self._redraw, "version")
+        self._refit(None)
+        self._redraw(None)
+        super().__init__([self.layer, self.figure, self.readout], **kwargs)
+        self.add_class("nnw-embedding")
+
+    def _refit(self, _: object) -> None:
+        s = self.state
+        points = f32(s.embedding_points)
+        with self.cloud.hold_sync():
+            self.cloud.x, self.cloud.y = points[:, 0], points[:, 1]
+            self.cloud.color = [s.class_names[k] for k in s.embedding_labels]
+        if self.layer.value != s.embed_layer:
+            self.layer.value = s.embed_layer
+
+    def _redraw(self, _: object) -> None:
+        p = f32(self.state.embedding)
+        with self.current.hold_sync():
+            self.current.x, self.current.y = p[:1], p[1:2]
+        self.readout.value = (
+            f'<span class="nnw-embedding-point" data-version="{self.state.version}">'
+            f"current input: PC1 <b>{number(p[0])}</b>, PC2 <b>{number(p[1])}</b></span>"
+        )

@@ -1,0 +1,123 @@
+"""Headless tests of the structure, activation-function and embedding views."""
+
+import uuid
+
+import comm
+import ipywidgets as W
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from nnwidgets.kernels import pca
+from nnwidgets.state import build_state
+from nnwidgets.views import ActivationFunctionView, EmbeddingView, StructureView
+
+
+class DummyComm:
+    kernel = "Truthy"
+
+    def __init__(self, *args, **kwargs):
+        self.comm_id = uuid.uuid4().hex
+        self.messages = []
+
+    def open(self, *args, **kwargs):
+        pass
+
+    def on_msg(self, *args, **kwargs):
+        pass
+
+    def send(self, *args, **kwargs):
+        self.messages.append(kwargs.get("data", args[0] if args else None))
+
+    def close(self, *args, **kwargs):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def dummy_comm(monkeypatch):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
+    monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
+
+
+def trace(state, x):
+    return state.model.apply(state.params, jnp.asarray(x))[1]
+
+
+def test_structure_nodes_are_the_live_values_and_links_the_weights():
+    s = build_state("breast_cancer")
+    view = StructureView(s, k=8)
+    x = s.dataset.X_test[7]
+    s.x = x
+    t = trace(s, x)
+    columns = [("input", x)] + [(n, np.asarray(t[n].post)) for n in s.model.layer_names]
+    expect_colors, labels = [], []
+    for name, values in columns:  # the test's own top-k: largest |value|, in index order
+        idx = sorted(np.argsort(-np.abs(values))[:8])
+        expect_colors += [values[i] for i in idx]
+        labels += [f"{name}[{i}]" for i in idx]
+    np.testing.assert_allclose(view.graph.color, expect_colors, rtol=1e-5, atol=1e-6)
+    assert [n["label"] for n in view.graph.node_data] == labels
+    assert "input: 22 of 30" in view.note.value
+    # the link from input[i] to dense_1[j] carries w1[i, j]
+    links = np.asarray(view.graph.link_color)
+    src, dst = labels.index(labels[0]), 8  # first input node, first dense_1 node
+    i, j = int(labels[src].split("[")[1][:-1]), int(labels[dst].split("[")[1][:-1])
+    assert links[src, dst] == pytest.approx(float(s.params[0]["w"][i, j]), rel=1e-6)
+    view.mode.value = "gradients"  # gradient flow: the same link carries dL/dw1[i, j]
+    g = jax.grad(lambda p: -jax.nn.log_softmax(s.model.logits(p, jnp.asarray(x)))[s.label])(
+        s.params
+    )
+    assert np.asarray(view.graph.link_color)[src, dst] == pytest.approx(
+        float(g[0]["w"][i, j]), rel=1e-4, abs=1e-7
+    )
+    assert "nnw-layer-summary" in view.summary.value and "total" in view.summary.value
+    assert f"{sum(r['params'] for r in s.model.summary()):,}" in view.summary.value
+    view.close()
+
+
+def test_activation_function_points_sit_on_the_curves_and_move_with_the_input():
+    s = build_state("breast_cancer")  # tanh layers
+    view = ActivationFunctionView(s)
+    s.x = s.dataset.X_test[2]
+    pre = np.asarray(trace(s, s.x)["dense_1"].pre)
+    f, df = view.points
+    np.testing.assert_allclose(f.x, pre, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(f.y, np.tanh(pre), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(df.y, 1 - np.tanh(pre) ** 2, rtol=1e-4, atol=1e-6)
+    z = np.asarray(view.curves[1].x)
+    np.testing.assert_allclose(view.curves[1].y, 1 - np.tanh(z) ** 2, rtol=1e-4, atol=1e-6)
+    view.layer.value = "dense_2"
+    np.testing.assert_allclose(f.x, np.asarray(trace(s, s.x)["dense_2"].pre), rtol=1e-5, atol=1e-6)
+    view.close()
+
+
+def test_dead_relus_show_slope_zero():
+    s = build_state("digits")
+    view = ActivationFunctionView(s)
+    pre = np.asarray(trace(s, s.x)["dense_1"].pre)
+    np.testing.assert_array_equal(np.asarray(view.points[1].y), (pre > 0).astype(np.float32))
+    view.close()
+
+
+def test_embedding_points_are_the_pca_of_the_layer_and_the_current_point_moves():
+    s = build_state("digits")
+    view = EmbeddingView(s)
+    acts = jax.vmap(lambda x: s.model.apply(s.params, x)[1][s.embed_layer].post)(
+        jnp.asarray(s.dataset.X)
+    )
+    fitted = pca(acts, k=2)
+    np.testing.assert_allclose(
+        np.c_[view.cloud.x, view.cloud.y], fitted.coords, rtol=1e-4, atol=1e-4
+    )
+    for i in (3, 9):
+        x = s.dataset.X_test[i]
+        s.x = x
+        a = np.asarray(trace(s, x)[s.embed_layer].post)
+        want = (a - np.asarray(fitted.mean)) @ np.asarray(fitted.components)
+        np.testing.assert_allclose(
+            [view.current.x[0], view.current.y[0]], want, rtol=1e-4, atol=1e-4
+        )
+    view.layer.value = "dense_1"  # another layer: refit
+    assert s.embed_layer == "dense_1" and len(view.cloud.x) == len(s.dataset.X)
+    view.close()
