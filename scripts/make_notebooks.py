@@ -50,7 +50,58 @@ def explorer() -> nbf.NotebookNode:
     return nb
 
 
+def inside() -> nbf.NotebookNode:
+    md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+    cells = [
+        md("# 02 · Inside the network\n\n"
+           "Each view below is one piece of a network, drawn live from the same state. Build "
+           "the state once, show any view on its own, and every view follows when the input "
+           "changes — from a widget or from code."),
+        code("from nnwidgets.state import build_state\n"
+             "from nnwidgets.views import (ActivationFunctionView, EmbeddingView, "
+             "FeatureMapView,\n"
+             "                             GradientsView, OutputsView, StructureView, "
+             "WeightsView)\n\n"
+             "s = build_state(\"digits_cnn\")  # a small CNN trained on the 8x8 digits\n"
+             "s.dataset.name, s.model.layer_names"),
+        md("## Structure\n\nNodes are the current values (input pixels, then every layer; "
+           "wide layers show their largest values), links are the weights. Toggle *gradients* "
+           "to see the gradient flow. The table counts the parameters."),
+        code("StructureView(s)"),
+        md("## Weights\n\nA heatmap per layer (conv kernels as a grid of small images) and "
+           "the histogram with its mean, variance, min and max."),
+        code("WeightsView(s)"),
+        md("## Activation functions\n\nThe curve f and its derivative f' (from `jax.grad`). "
+           "The points are the selected layer's neurons for the current input: a ReLU with "
+           "slope 0 is *dead* for this input."),
+        code("ActivationFunctionView(s)"),
+        md("## Feature maps\n\nEvery channel of every convolutional layer."),
+        code("FeatureMapView(s)"),
+        md("## Gradients of the loss\n\n"
+           "dL/dθ for the current input and its true label; the bars are the gradient norm per "
+           "layer — vanishing or exploding gradients show at a glance."),
+        code("GradientsView(s)"),
+        md("## Embedding\n\nPCA of a layer's activations over the whole data set, coloured "
+           "by class. The black diamond is the current input."),
+        code("EmbeddingView(s)"),
+        md("## Outputs\n\nThe top classes in words and the loss for the true label."),
+        code("OutputsView(s)"),
+        md("## Change the input from code\n\nEvery view above has just moved."),
+        code("s.x = s.dataset.X_test[7]\n"
+             "s.label = int(s.dataset.y_test[7])\n"
+             "print(s.class_names[s.predicted], round(s.loss, 4))"),
+        md("## All of it together\n\nThe Explorer composes these views (tabs below the "
+           "lab) around one state of its own."),
+        code("from nnwidgets import Explorer\n\nExplorer(\"digits_cnn\")"),
+    ]
+    nb = nbf.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
-    nbf.write(explorer(), HERE / "01_explorer.ipynb")
-    print("wrote", HERE / "01_explorer.ipynb")
+    for name, make in (("01_explorer", explorer), ("02_inside_the_network", inside)):
+        nbf.write(make(), HERE / f"{name}.ipynb")
+        print("wrote", HERE / f"{name}.ipynb")

@@ -265,7 +265,8 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     assert sent[probs_view.bars.model_id] == 100 and sent[attr_view.mark.model_id] == 100
     assert sent[slider.model_id] == 0  # the dragged slider is never echoed back
     per_step = sum(changed.values()) / 100
-    assert per_step <= 12, changed  # a handful of small messages per step, see the README
+    # one message per changed widget: the lab's marks and readouts plus the course tabs
+    assert per_step <= 24, changed
     x = ex.state.dataset.X_test[0].copy()
     x = np.array([round(float(v), 2) for v in x], np.float32)
     x[3] = np.float32(values[-1])

@@ -10,14 +10,33 @@ import ipywidgets as W
 
 from ..state import ExplorerState, build_state
 from ..views import (
+    ActivationFunctionView,
     ActivationView,
     AttributionView,
     DigitPainter,
+    EmbeddingView,
+    FeatureMapView,
+    GradientsView,
     InputSliders,
     MethodControls,
+    OutputsView,
     ProbabilityView,
     SanityCheckView,
     StatusLine,
+    StructureView,
+    WeightsView,
+)
+
+#: The course tabs under the lab: (title, view class), all bound to the same state.
+TABS = (
+    ("network", StructureView),
+    ("weights", WeightsView),
+    ("gradients", GradientsView),
+    ("activation functions", ActivationFunctionView),
+    ("feature maps", FeatureMapView),
+    ("embedding", EmbeddingView),
+    ("outputs", OutputsView),
+    ("sanity check", SanityCheckView),
 )
 
 
@@ -80,9 +99,12 @@ class Explorer(W.VBox):
             ProbabilityView(s),
             AttributionView(s),
             ActivationView(s),
-            SanityCheckView(s),
         ]
-        status, controls, source, probs, attribution, activations, sanity = self.views
+        status, controls, source, probs, attribution, activations = self.views
+        tab_views = [cls(s) for _, cls in TABS]
+        self.views += tab_views
+        self.tabs = W.Tab(children=tab_views, titles=[title for title, _ in TABS])
+        self.tabs.add_class("nnw-tabs")
         title = W.HTML(f"<h3 style='margin:4px 0'>nnwidgets Explorer · {s.dataset.name}</h3>")
         body = (
             W.HBox([source, probs, attribution])
@@ -90,7 +112,7 @@ class Explorer(W.VBox):
             else W.VBox([source, W.HBox([probs, attribution])])
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
-        super().__init__([title, status, controls, body, activations_title, activations, sanity])
+        super().__init__([title, status, controls, body, activations_title, activations, self.tabs])
         self.add_class("nnw-explorer")
 
     def __repr__(self) -> str:
@@ -106,4 +128,6 @@ class Explorer(W.VBox):
         """Close every view (they stop observing the state) and this box."""
         for view in self.__dict__.pop("views", []):
             view.close()
+        if "tabs" in self.__dict__:
+            self.__dict__.pop("tabs").close()
         super().close()

@@ -58,7 +58,9 @@ class DigitPainter(StateView, W.VBox):
 
     def _load_sample(self, _: object) -> None:
         ds = self.state.dataset
-        self.state.x = ds.X_test[self.sample.value]
+        with self.state.batch():  # the sample and its true label: one recompute
+            self.state.x = ds.X_test[self.sample.value]
+            self.state.label = int(ds.y_test[self.sample.value])
         self.label.value = f"true label: <b>{ds.class_names[ds.y_test[self.sample.value]]}</b>"
 
     def _redraw(self, _: object) -> None:

@@ -67,8 +67,8 @@ class StructureView(StateView, W.VBox):
         s = self.state
         matrix = np.full((n, n), np.nan, np.float32)  # NaN: no link drawn
         source = s.param_grads if self.mode.value == "gradients" else s.params
-        if source is None:
-            return matrix
+        if not isinstance(source, (tuple, list)) or not all(isinstance(p, dict) for p in source):
+            return matrix  # a plain function model: no weights to draw
         layers = [p for p in source if p]
         for j, p in enumerate(layers):  # layer j's weights link column j to column j + 1
             w = f32(p["w"])
@@ -96,7 +96,7 @@ class StructureView(StateView, W.VBox):
         limit = float(np.abs(colors).max()) or 1.0
         links = self._links(shown, offsets, len(nodes))
         link_limit = float(np.nanmax(np.abs(links), initial=0.0)) or 1.0
-        with self.graph.hold_sync():
+        with self.node_colors.hold_sync(), self.link_colors.hold_sync(), self.graph.hold_sync():
             self.node_colors.min, self.node_colors.max = -limit, limit
             self.link_colors.min, self.link_colors.max = -link_limit, link_limit
             self.graph.node_data, self.graph.x, self.graph.y = nodes, np.array(xs), np.array(ys)

@@ -1,0 +1,152 @@
+"""Every channel of every conv layer for the current input, tiled into one heat map per layer.
+
+Also the tiling helpers and ``MatrixPlot`` (one canvas HeatMap of a 2-D array, optionally a
+grid of blocks) that the weights and gradients views share. Tiling only rearranges values
+for display: no value is computed or changed.
+"""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+
+from ..state import ExplorerState
+from ._base import StateView
+from ._convert import f32
+
+
+def tile(blocks: np.ndarray) -> np.ndarray:
+    """``(h, w, rows, cols)`` -> ``(rows*h, cols*w)``: block ``(r, c)`` at rows ``r*h:(r+1)*h``.
+
+    Conv kernels ``(kh, kw, c_in, c_out)`` tile as they are (input channels down, output
+    channels across); a feature map ``(H, W, C)`` after ``reshape(H, W, rows, cols)``
+    (channel ``k`` at grid row ``k // cols``, column ``k % cols``).
+
+    Examples:
+        >>> tile(np.arange(8).reshape(2, 2, 1, 2)).tolist()
+        [[0, 2, 1, 3], [4, 6, 5, 7]]
+    """
+    h, w, rows, cols = blocks.shape
+    return np.transpose(blocks, (2, 0, 3, 1)).reshape(rows * h, cols * w)
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """Rows and columns of a grid holding exactly ``n`` tiles, as square as possible.
+
+    Examples:
+        >>> grid_shape(8), grid_shape(16), grid_shape(7)
+        ((2, 4), (4, 4), (1, 7))
+    """
+    rows = max(d for d in range(1, int(np.sqrt(n)) + 1) if n % d == 0)
+    return rows, n // rows
+
+
+def tile_channels(a: np.ndarray) -> np.ndarray:
+    """A feature map ``(H, W, C)`` as one 2-D array of its channels (see ``tile``)."""
+    h, w, c = a.shape
+    return tile(np.reshape(a, (h, w, *grid_shape(c))))
+
+
+class MatrixPlot:
+    """A 2-D array as one canvas HeatMap: cell ``(i, j)`` at ``x=j, y=i``, row 0 on top.
+
+    ``show(m, tiles=(h, w, rows, cols))`` also draws grey lines between the blocks. Only
+    ``color`` is sent when the shape and layout are unchanged (one message per update).
+    """
+
+    def __init__(self, colors: bq.ColorScale, matrix: np.ndarray, **kwargs: object) -> None:
+        self.xs, self.ys = bq.LinearScale(), bq.LinearScale(reverse=True)
+        m = f32(matrix)
+        self.mark = bq.HeatMap(
+            x=f32(np.arange(m.shape[1])),
+            y=f32(np.arange(m.shape[0])),
+            color=m,
+            scales={"x": self.xs, "y": self.ys, "color": colors},
+        )
+        self.grid = bq.Lines(
+            x=f32([0, 0]), y=f32([0, 0]), scales={"x": self.xs, "y": self.ys}, visible=False
+        )
+        self.grid.colors, self.grid.stroke_width = ["#555555"], 1.0
+        self.axes = [
+            bq.Axis(scale=self.xs, tick_format="d", num_ticks=4),
+            bq.Axis(scale=self.ys, side="left", tick_format="d", num_ticks=4),
+        ]
+        self.figure = bq.Figure(
+            marks=[self.mark, self.grid],
+            axes=self.axes if kwargs.pop("axes", True) else [],
+            fig_margin={"top": 30, "bottom": 40, "left": 45, "right": 10},
+            **kwargs,
+        )
+        self._layout: tuple | None = None
+        self.show(m)
+
+    def show(
+        self, matrix: np.ndarray, tiles: tuple[int, ...] | None = None, labels: tuple = ("", "")
+    ) -> None:
+        """Draw ``matrix``; a new shape or tiling also resets the ranges and block lines."""
+        m = f32(matrix)
+        if (m.shape, tiles, labels) == self._layout:
+            self.mark.color = m
+            return
+        self._layout = (m.shape, tiles, labels)
+        rows, cols = m.shape
+        with self.xs.hold_sync():
+            self.xs.min, self.xs.max = -0.5, cols - 0.5
+        with self.ys.hold_sync():
+            self.ys.min, self.ys.max = -0.5, rows - 0.5
+        with self.mark.hold_sync():
+            self.mark.x, self.mark.y = f32(np.arange(cols)), f32(np.arange(rows))
+            self.mark.color = m
+        h, w, nr, nc = tiles or (rows, cols, 1, 1)  # block boundaries sit between cells
+        xs = [[c * w - 0.5] * 2 for c in range(1, nc)] + [[-0.5, cols - 0.5]] * (nr - 1)
+        ys = [[-0.5, rows - 0.5]] * (nc - 1) + [[r * h - 0.5] * 2 for r in range(1, nr)]
+        with self.grid.hold_sync():
+            if xs:
+                self.grid.x, self.grid.y = f32(xs), f32(ys)
+            self.grid.visible = bool(xs)
+        for axis, label in zip(self.axes, labels):
+            axis.label = label
+
+
+class FeatureMapView(StateView, W.VBox):
+    """``state.activations`` of each conv layer: its channels in a grid, one heat map per layer.
+
+    Colours span each layer's values for the current input (the colour scale's own range).
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        shapes = dict(zip(state.model.layer_names, getattr(state.model, "layer_shapes", ())))
+        self.plots: dict[str, MatrixPlot] = {}
+        self.tiles: dict[str, tuple[int, int, int, int]] = {}
+        for name, shape in shapes.items():
+            if len(shape) != 3:
+                continue
+            h, w, c = shape
+            rows, cols = grid_shape(c)
+            cell = min(360 / (cols * w), 240 / (rows * h))  # pixels per value, for display
+            plot = MatrixPlot(
+                bq.ColorScale(scheme="viridis"),
+                tile_channels(f32(state.activations[name])),
+                axes=False,
+                title=f"{name}: {c} channels of {h}×{w}",
+                layout={
+                    "width": f"{cols * w * cell + 55:.0f}px",
+                    "height": f"{rows * h * cell + 70:.0f}px",
+                },
+            )
+            self.tiles[name] = (h, w, rows, cols)
+            plot.show(plot.mark.color, self.tiles[name])
+            self.plots[name] = plot
+        children: list[W.Widget] = [p.figure for p in self.plots.values()]
+        if not children:
+            children = [W.HTML('<div class="nnw-note">this model has no convolutional layer</div>')]
+        self._owned = list(children)
+        self._watch(self._redraw, "version")
+        super().__init__(children, **kwargs)
+        self.add_class("nnw-feature-maps")
+
+    def _redraw(self, _: object) -> None:
+        for name, plot in self.plots.items():
+            plot.show(tile_channels(f32(self.state.activations[name])), self.tiles[name])

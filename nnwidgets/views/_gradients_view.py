@@ -1,0 +1,96 @@
+"""d loss / d params: one layer's weight gradient as a heat map and every layer's norm as bars."""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+
+from ..state import ExplorerState
+from ._base import StateView
+from ._convert import f32, values_table
+from ._feature_maps import MatrixPlot
+from ._outputs import label_dropdown, loss_html
+from ._weights_view import SCHEME, as_matrix, weight_layers
+
+
+class GradientsView(StateView, W.VBox):
+    """``state.param_grads[i]["w"]`` of a chosen layer and ``state.grad_norms`` of all layers.
+
+    The norms, one bar per layer with parameters (weights and biases together), show
+    vanishing or exploding gradients at a glance. The loss is the cross-entropy for the true
+    label picked here (``state.label``). The heat map's colour scale is symmetric around zero,
+    ±max |gradient| of the layer shown (a display limit, like the attribution view's).
+
+    Args:
+        state: the Explorer's state (a Sequential model with trainable ``params``).
+        layer: the layer shown first (default: the first layer with parameters).
+    """
+
+    def __init__(self, state: ExplorerState, layer: str | None = None, **kwargs: object) -> None:
+        self.state = state
+        self.index = weight_layers(state) if state.param_grads is not None else {}
+        if not self.index:
+            note = W.HTML('<div class="nnw-note">gradients need a Sequential model</div>')
+            self._owned = [note]
+            super().__init__([note], **kwargs)
+            self.add_class("nnw-gradients")
+            return
+        names = list(self.index)
+        if layer is not None and layer not in names:
+            raise ValueError(f"layer: expected one of {names}, got {layer!r}")
+        self.layer = W.Dropdown(options=names, value=layer or names[0], description="layer")
+        self.label = label_dropdown(state)
+        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0)
+        self.matrix = MatrixPlot(
+            self.colors, self._grad()[0], layout={"width": "380px", "height": "320px"}
+        )
+        xs, ys = bq.OrdinalScale(), bq.LinearScale(min=0.0)
+        self.norms = bq.Bars(
+            x=names,
+            y=f32(state.grad_norms),
+            scales={"x": xs, "y": ys},
+            padding=0.2,
+            tooltip=bq.Tooltip(fields=["x", "y"], formats=["", ".4g"]),
+        )
+        self.norms.colors = ["#d6604d"]
+        self.norm_figure = bq.Figure(
+            marks=[self.norms],
+            title="|dL/dθ| per layer",
+            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", tick_format=".2g")],
+            fig_margin={"top": 30, "bottom": 30, "left": 50, "right": 10},
+            layout={"width": "300px", "height": "220px"},
+        )
+        self.readout = W.HTML()
+        self._owned = [self.layer, self.label, self.matrix.figure, self.norm_figure, self.readout]
+        self._draw_layer(None)
+        self._redraw(None)
+        self.layer.observe(self._draw_layer, names="value")
+        self._watch(self._redraw, "version")
+        right = W.VBox([self.norm_figure, self.readout])
+        controls = W.HBox([self.layer, self.label])
+        super().__init__([controls, W.HBox([self.matrix.figure, right])], **kwargs)
+        self.add_class("nnw-gradients")
+
+    def _grad(self) -> tuple[np.ndarray, tuple[int, ...] | None, tuple[str, str]]:
+        return as_matrix(self.state.param_grads[self.index[self.layer.value]]["w"])
+
+    def _draw_layer(self, _: object) -> None:
+        """The heat map of the selected layer's weight gradient (and its colour limits)."""
+        matrix, tiles, labels = self._grad()
+        limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
+        with self.colors.hold_sync():
+            self.colors.min, self.colors.max = -limit, limit
+        self.matrix.show(matrix, tiles, labels)
+        self.matrix.figure.title = f"dL/dθ · {self.layer.value}.w"
+
+    def _redraw(self, change: object) -> None:
+        s = self.state
+        if change is not None:
+            self._draw_layer(None)
+        if self.label.value != s.label:
+            self.label.value = s.label
+        self.norms.y = f32(s.grad_norms)
+        self.readout.value = loss_html(s) + values_table(
+            list(self.index), s.grad_norms, "nnw-grad-norms", s.version
+        )
