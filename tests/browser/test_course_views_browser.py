@@ -1,0 +1,91 @@
+"""The course tabs in real Chromium: one slider step moves the structure graph's nodes, the
+activation-function points and the embedding's current point to the kernel's values, and
+every tab renders without a frontend error (one screenshot per view).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from nnwidgets.kernels import pca
+
+from . import nnw_browser as nb
+from .test_explorer_browser import assert_no_error, assert_page_shows_kernel
+
+pytestmark = pytest.mark.browser
+
+TABS = [
+    "network",
+    "weights",
+    "gradients",
+    "activation functions",
+    "feature maps",
+    "embedding",
+    "outputs",
+    "sanity check",
+]
+STRUCTURE = ".nnw-structure details.nnw-values"
+SLOPES = ".nnw-activation-functions details.nnw-values"
+
+
+def _embedding_point(page):
+    text = nb.text_of(page, ".nnw-embedding .nnw-embedding-point")
+    numbers = text.replace("\u2212", "-").split("PC1")[1].replace("PC2", "").split(",")
+    return np.array([float(v) for v in numbers])
+
+
+def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
+    page, model, x = tabular.page, tabular.model, tabular.x.copy()
+    feature = 5
+    before = nb.text_of(page, STRUCTURE)
+    handle = page.locator(f".nnw-input-sliders .nnw-feature-{feature} .noUi-handle")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    nb.wait_text_change(page, STRUCTURE, before)
+    nb.wait_quiet(page, quiet_ms=400)
+    x[feature] = np.float32(nb.slider_value(page, feature))
+    assert_page_shows_kernel(page, model, x)
+    tabular.x = x
+
+    _, trace = model.model.apply(model.params, jnp.asarray(x))
+    # structure: the shown nodes are the top 8 |values| of each column, in index order
+    columns = [x] + [np.asarray(trace[n].post) for n in model.model.layer_names]
+    want = np.concatenate([c[np.sort(np.argsort(-np.abs(c))[:8])] for c in columns])
+    np.testing.assert_allclose(nb.read_values(page, STRUCTURE), want, rtol=1e-4, atol=1e-6)
+    # activation-function points: the first layer's tanh slopes at its pre-activations
+    pre = np.asarray(trace[model.model.layer_names[0]].pre)
+    np.testing.assert_allclose(
+        nb.read_values(page, SLOPES), 1 - np.tanh(pre) ** 2, rtol=1e-4, atol=1e-6
+    )
+    # embedding: the current input projected on the PCA of the default layer over the data
+    layer = model.model.layer_names[-2]
+    acts = jax.vmap(lambda z: model.model.apply(model.params, z)[1][layer].post)(
+        jnp.asarray(model.dataset.X)
+    )
+    fitted = pca(acts, k=2)
+    point = (np.asarray(trace[layer].post) - np.asarray(fitted.mean)) @ np.asarray(
+        fitted.components
+    )
+    np.testing.assert_allclose(_embedding_point(page), point, rtol=1e-4, atol=1e-5)
+    assert_no_error(page)
+
+
+def test_every_tab_renders_without_a_frontend_error(digits):
+    page = digits.page
+    for title in TABS:
+        tab = page.get_by_role("tab", name=title)
+        tab.scroll_into_view_if_needed()
+        tab.click()
+        nb.next_frames(page, 3)
+        panel = page.locator(
+            ".nnw-tabs [role=tabpanel]:visible, .nnw-tabs .lm-TabPanel-stackedPanel"
+            ":visible, .nnw-tabs .widget-tab-contents > :visible"
+        ).first
+        assert panel.count() == 1, title
+        errors = page.locator(".nnw-explorer :text('Error displaying widget')")
+        assert errors.count() == 0, f"{title}: {errors.first.text_content()}"
+        nb.screenshot(page, f"{digits.artifact}-{title.replace(' ', '_')}")
+    assert_no_error(page)
