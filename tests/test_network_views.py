@@ -121,3 +121,36 @@ def test_embedding_points_are_the_pca_of_the_layer_and_the_current_point_moves()
     view.layer.value = "dense_1"  # another layer: refit
     assert s.embed_layer == "dense_1" and len(view.cloud.x) == len(s.dataset.X)
     view.close()
+
+
+def test_tsne_is_computed_once_with_progress_and_places_the_current_input():
+    from nnwidgets.kernels import explain_flat, knn_place
+
+    s = build_state("iris")
+    view = EmbeddingView(s)
+    progress = []
+    view.progress.observe(lambda c: progress.append(c.new), names="value")
+    view.method.value = "tsne"
+    assert s.embed_method == "tsne" and progress[-1] == 1.0 and len(progress) >= 10
+    points = np.c_[view.cloud.x, view.cloud.y]
+    assert points.shape == (len(s.dataset.X), 2) and np.isfinite(points).all()
+    # same-class points are neighbours in the map (what t-SNE is for)
+    d = ((points[:, None] - points[None]) ** 2).sum(-1) + np.eye(len(points)) * 1e9
+    assert (s.dataset.y[d.argmin(1)] == s.dataset.y).mean() > 0.9
+    # a data point is placed exactly on itself
+    i = 3
+    s.x = s.dataset.X[i]
+    np.testing.assert_allclose([view.current.x[0], view.current.y[0]], points[i], atol=1e-3)
+    acts = jax.vmap(lambda x: s.model.apply(s.params, x)[1][s.embed_layer].post)(
+        jnp.asarray(s.dataset.X)
+    )
+    x = s.dataset.X_test[0] + 0.1
+    s.x = x
+    want = knn_place(acts, jnp.asarray(points), trace(s, x)[s.embed_layer].post)
+    np.testing.assert_allclose([view.current.x[0], view.current.y[0]], want, rtol=1e-4, atol=1e-4)
+    n = explain_flat._cache_size()
+    progress.clear()
+    view.method.value = "pca"
+    view.method.value = "tsne"  # cached: no second run
+    assert progress == [] and explain_flat._cache_size() == n
+    view.close()

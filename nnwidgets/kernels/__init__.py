@@ -40,6 +40,9 @@ from ._sanity import randomisation_check as randomisation_check
 from ._sanity import spearman as spearman
 from ._smoothgrad import smoothgrad as smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq as smoothgrad_sq
+from ._tsne import knn_place as knn_place
+from ._tsne import tsne_affinities as tsne_affinities
+from ._tsne import tsne_steps as tsne_steps
 from ._types import BASELINES as BASELINES
 from ._types import IG_RULES as IG_RULES
 from ._types import Attribution as Attribution
@@ -82,6 +85,7 @@ __all__ = [
     "gradient_x_input",
     "integrated_gradients",
     "kernel_shap",
+    "knn_place",
     "layer_outputs",
     "lime",
     "loss_and_param_grads",
@@ -97,6 +101,8 @@ __all__ = [
     "smoothgrad_sq",
     "spearman",
     "static_settings",
+    "tsne_affinities",
+    "tsne_steps",
     "unpack",
     "vargrad",
     "weight_stats",

@@ -24,6 +24,7 @@ from ._pca import project
 from ._saliency import saliency
 from ._smoothgrad import smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq
+from ._tsne import knn_place
 from ._types import Array, Inputs, Params, Settings, check_target, default_inputs
 from ._vargrad import vargrad
 
@@ -102,11 +103,15 @@ class Extras(NamedTuple):
         label: int32 true class for the loss and its parameter gradients.
         pca_mean: ``(d,)`` mean of the embedded layer's activations over the data set.
         pca_components: ``(d, 2)`` the fitted PCA directions.
+        ref_acts: ``(n, d)`` the layer's activations over the data set (t-SNE placement).
+        ref_coords: ``(n, 2)`` their t-SNE coordinates.
     """
 
     label: Array
     pca_mean: Array
     pca_components: Array
+    ref_acts: Array
+    ref_coords: Array
 
 
 def static_settings(method: str, settings: Settings | None = None) -> Settings:
@@ -125,7 +130,8 @@ def static_settings(method: str, settings: Settings | None = None) -> Settings:
 
 
 @functools.partial(
-    jax.jit, static_argnames=("model", "method", "settings", "param_grads", "embed_layer")
+    jax.jit,
+    static_argnames=("model", "method", "settings", "param_grads", "embed_layer", "embed_method"),
 )
 def explain_flat(
     model: Any,
@@ -139,6 +145,7 @@ def explain_flat(
     settings: Settings = Settings(),  # noqa: B008  (frozen, hashable: a static argument)
     param_grads: bool = False,
     embed_layer: str = "",
+    embed_method: str = "pca",
 ) -> Array:
     """Forward pass, activations, probabilities and one attribution, packed in one float32 vector.
 
@@ -156,7 +163,9 @@ def explain_flat(
         method: one of ``METHODS``.
         settings: the static settings.
         param_grads: also the loss for ``extras.label`` and its gradient w.r.t. ``params``.
-        embed_layer: also this layer's activation projected on ``extras``' PCA directions.
+        embed_layer: also this layer's activation in the embedding's coordinates.
+        embed_method: ``"pca"`` (projection on ``extras``' directions) or ``"tsne"`` (placed
+            among its nearest neighbours in ``extras.ref_acts``).
 
     Returns:
         Layout ``[logits, probs, target, attribution, gap, pre..., post..., slopes...]`` then,
@@ -193,13 +202,17 @@ def explain_flat(
         for a, v in zip(model.activation_names, trace.values())
     ]
     if (param_grads or embed_layer) and extras is None:
-        raise ValueError("extras: expected Extras(label, pca_mean, pca_components), got None")
+        raise ValueError("extras: expected Extras(label, pca_mean, ...), got None")
     if param_grads:
         loss, grads = loss_and_param_grads(model, params, x, extras.label)
         parts += [loss[None], grad_norms(grads)]
         parts += [g.ravel() for g in jax.tree_util.tree_leaves(grads)]
     if embed_layer:
-        parts.append(project(extras.pca_mean, extras.pca_components, trace[embed_layer].post))
+        a = trace[embed_layer].post
+        if embed_method == "tsne":
+            parts.append(knn_place(extras.ref_acts, extras.ref_coords, a))
+        else:
+            parts.append(project(extras.pca_mean, extras.pca_components, a))
     return jnp.concatenate([p.astype(jnp.float32) for p in parts])
 
 

@@ -25,6 +25,8 @@ from ..kernels import (
     pca,
     randomisation_check,
     static_settings,
+    tsne_affinities,
+    tsne_steps,
     unpack,
     weight_stats,
 )
@@ -49,7 +51,6 @@ INPUT_TRAITS = (
     "layer",
     "neuron",
     "label",
-    "embed_layer",
 )
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
 
@@ -104,7 +105,10 @@ class ExplorerState(t.HasTraits):
     layer = t.Unicode("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
     neuron = t.Int(0, help="neuron_gradient: the neuron's index within ``layer``.")
     label = t.Int(0, help="True class for the loss and its parameter gradients.")
-    embed_layer = t.Unicode(help="Layer whose activations the embedding view projects (PCA).")
+    embed_layer = t.Unicode(help="Layer whose activations the embedding view shows.")
+    embed_method = t.Unicode(
+        "pca", help="'pca' (instant) or 'tsne' (computed once per layer, with progress)."
+    )
     # outputs (read-only: only this object's recompute writes them) -----------------------------
     logits = t.Any(read_only=True, help="Logits, shape (C,).")
     probs = t.Any(read_only=True, help="Class probabilities, shape (C,).")
@@ -131,6 +135,7 @@ class ExplorerState(t.HasTraits):
     embedding = t.Any(read_only=True, help="The current input in PCA coordinates, (2,).")
     embedding_points = t.Any(read_only=True, help="The data set in PCA coordinates, (n, 2).")
     embedding_labels = t.Any(read_only=True, help="The data set's labels, (n,).")
+    embedding_progress = t.Float(1.0, read_only=True, help="t-SNE progress, 0 to 1.")
     activation_curves = t.Dict(
         read_only=True,
         help="Activation name -> {'z', 'f', 'df'}: f and f' (jax.grad) on a grid, once.",
@@ -164,6 +169,8 @@ class ExplorerState(t.HasTraits):
             isinstance(p, dict) for p in params
         )
         self._pca: Any = None
+        self._tsne: dict[str, Any] = {}  # layer -> t-SNE coordinates (computed once)
+        self._ref: Any = (np.zeros((1, 1), np.float32), np.zeros((1, 2), np.float32))
         self._setting_baseline = False
         self._batching, self._pending = 0, False
         super().__init__(**inputs)
@@ -307,10 +314,23 @@ class ExplorerState(t.HasTraits):
             )
         return proposal.value
 
-    @t.observe("embed_layer")
+    @t.validate("embed_method")
+    def _validate_embed_method(self, proposal: t.Bunch) -> str:
+        if proposal.value not in ("pca", "tsne"):
+            return self._refuse(
+                self.embed_method,
+                f"embed_method: expected 'pca' or 'tsne', got {proposal.value!r}",
+            )
+        return proposal.value
+
+    @t.observe("embed_layer", "embed_method")
     def _new_embedding(self, change: t.Bunch) -> None:
         if self._ready and change.new != change.old:
-            self._fit_embedding()
+            self._fit_embedding()  # first the embedding, then the step that places the input
+            if self._batching:
+                self._pending = True
+            else:
+                self.recompute()
 
     @t.validate("neuron")
     def _validate_neuron(self, proposal: t.Bunch) -> int:
@@ -462,9 +482,13 @@ class ExplorerState(t.HasTraits):
             self.x,
             np.int32(-1 if self.target is None else self.target),
             self.inputs(),
-            Extras(np.int32(self.label), *self._pca),
+            Extras(np.int32(self.label), *self._pca, *self._ref),
         )
-        flags = {"param_grads": self._trainable, "embed_layer": self.embed_layer}
+        flags = {
+            "param_grads": self._trainable,
+            "embed_layer": self.embed_layer,
+            "embed_method": self.embed_method,
+        }
         if not self._eager:
             try:
                 return np.asarray(
@@ -477,7 +501,7 @@ class ExplorerState(t.HasTraits):
             return np.asarray(explain_flat(*args, method=self.method, settings=settings, **flags))
 
     def _fit_embedding(self) -> None:
-        """PCA of ``embed_layer`` over the data set (once per layer; publishes the points)."""
+        """PCA (or t-SNE, once per layer) of ``embed_layer`` over the data set."""
         ds = self.dataset
         try:
             acts = layer_outputs(self.model, self.params, ds.X, layer=self.embed_layer)
@@ -489,8 +513,31 @@ class ExplorerState(t.HasTraits):
             self.set_trait("embedding_labels", np.zeros(0, np.int32))
             return
         self._pca = (np.asarray(fitted.mean), np.asarray(fitted.components))
-        self.set_trait("embedding_points", np.asarray(fitted.coords))
+        points = np.asarray(fitted.coords)
+        if self.embed_method == "tsne":
+            coords = self._tsne.get(self.embed_layer)
+            if coords is None:
+                coords = self._tsne[self.embed_layer] = self._run_tsne(acts)
+            self._ref = (acts, coords)  # device arrays: no copy per step
+            points = np.asarray(coords)
+        else:
+            self._ref = (np.zeros((1, 1), np.float32), np.zeros((1, 2), np.float32))
+        self.set_trait("embedding_points", points)
         self.set_trait("embedding_labels", np.asarray(ds.y))
+
+    def _run_tsne(self, acts: Any, iterations: int = 500, chunk: int = 50) -> Any:
+        """t-SNE in chunks, publishing ``embedding_progress`` after each chunk."""
+        self.status = "t-SNE: computing…"
+        self.set_trait("embedding_progress", 0.0)
+        p = tsne_affinities(acts)
+        y = 1e-4 * jax.random.normal(jax.random.key(self.seed), (acts.shape[0], 2))
+        velocity = jax.numpy.zeros_like(y)
+        for start in range(0, iterations, chunk):
+            y, velocity = tsne_steps(p, y, velocity, np.int32(start), steps=chunk)
+            y.block_until_ready()
+            self.set_trait("embedding_progress", (start + chunk) / iterations)
+        self.status = "ready"
+        return y
 
     def _activation_curves(self, lo: float = -5.0, hi: float = 5.0, n: int = 201) -> None:
         """Compute f and f' of every activation the model uses, on a grid (once)."""

@@ -36,6 +36,11 @@ class EmbeddingView(StateView, W.VBox):
         self.layer = W.Dropdown(options=names, description="layer")
         self.layer.value = state.embed_layer
         self.layer.observe(lambda c: setattr(state, "embed_layer", c.new), names="value")
+        self.method = W.ToggleButtons(options=[("PCA", "pca"), ("t-SNE", "tsne")])
+        self.method.value = state.embed_method
+        self.method.observe(lambda c: setattr(state, "embed_method", c.new), names="value")
+        self.progress = W.FloatProgress(value=1.0, min=0.0, max=1.0, layout={"width": "160px"})
+        self.progress.add_class("nnw-embedding-progress")
         xs, ys = bq.LinearScale(), bq.LinearScale()
         cs = bq.OrdinalColorScale(colors=PALETTE[: max(2, len(state.class_names))])
         self.cloud = bq.Scatter(
@@ -57,18 +62,21 @@ class EmbeddingView(StateView, W.VBox):
         )
         self.figure = bq.Figure(
             marks=[self.cloud, self.current],
-            title="PCA of the layer over the data set",
+            title="the layer over the data set (PCA or t-SNE)",
             axes=[bq.Axis(scale=xs, label="PC 1"), bq.Axis(scale=ys, side="left", label="PC 2")],
             fig_margin={"top": 35, "bottom": 40, "left": 50, "right": 10},
             layout={"width": "420px", "height": "360px"},
         )
         self.readout = W.HTML()
-        self._owned = [self.layer, self.figure, self.readout]
+        self._owned = [self.layer, self.method, self.progress, self.figure, self.readout]
         self._watch(self._refit, "embedding_points")
+        self._watch(self._progress, "embedding_progress")
         self._watch(self._redraw, "version")
         self._refit(None)
         self._redraw(None)
-        super().__init__([self.layer, self.figure, self.readout], **kwargs)
+        controls = W.HBox([self.layer, self.method, self.progress])
+        self._owned.append(controls)
+        super().__init__([controls, self.figure, self.readout], **kwargs)
         self.add_class("nnw-embedding")
 
     def _refit(self, _: object) -> None:
@@ -79,6 +87,9 @@ class EmbeddingView(StateView, W.VBox):
             self.cloud.color = [s.class_names[k] for k in s.embedding_labels]
         if self.layer.value != s.embed_layer:
             self.layer.value = s.embed_layer
+
+    def _progress(self, change: object) -> None:
+        self.progress.value = self.state.embedding_progress
 
     def _redraw(self, _: object) -> None:
         p = f32(self.state.embedding)
