@@ -3,8 +3,10 @@
 Prints median and p95 of one slider step, measured three ways for the digits MLP and the
 breast-cancer MLP: the fused kernel alone (``explain_flat`` + ``np.asarray``), the state's
 whole update (validate, kernel, unpack, publish), and a full Explorer step (views included,
-widget messages serialised but not sent). Then the browser slider->DOM latency in Voila and
-JupyterLab (benchmarks/browser_latency.py).
+widget messages serialised but not sent). Then the browser table of
+benchmarks/browser_latency.py: JupyterLab and Voila with the TCP_NODELAY server extension ON and
+OFF (and Voila with a pre-heated kernel): key and mouse slider->DOM latency, a fast drag,
+websocket frames per step, first interactive frame cold / warm, kernel RSS (about 5 minutes).
 """
 
 from __future__ import annotations
@@ -32,14 +34,18 @@ def stats(samples: list[float]) -> tuple[float, float]:
 
 
 def kernel_step(ex: Explorer, method: str, xs: np.ndarray) -> tuple[float, float]:
-    s = ex.state
-    args = (s.model, s.params)
-    rest = (np.int32(-1), s.baseline, jax.random.key(0), np.zeros(s.input_shape, np.float32))
-    np.asarray(explain_flat(*args, xs[0], *rest, method=method, steps=32, samples=16))
+    s = ex.state  # s.method == method: its settings() and inputs() are the ones it runs with
+    settings, inputs, target = s.settings(), s.inputs(), np.int32(-1)
+
+    def run(x: np.ndarray) -> np.ndarray:
+        flat = explain_flat(s.model, s.params, x, target, inputs, method=method, settings=settings)
+        return np.asarray(flat)
+
+    run(xs[0])
     out = []
     for x in xs:
         t0 = time.perf_counter()
-        np.asarray(explain_flat(*args, x, *rest, method=method, steps=32, samples=16))
+        run(x)
         out.append(time.perf_counter() - t0)
     return stats(out)
 
@@ -55,8 +61,11 @@ def assign_step(xs: object, assign: object) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--json", type=pathlib.Path)
+    ap.add_argument("--no-browser", action="store_true", help="skip the browser table")
+    ap.add_argument(
+        "--browser-steps", type=int, default=None, help="key and mouse steps per browser server"
+    )
+    ap.add_argument("--json", type=pathlib.Path, help="also write the figures to this file")
     args = ap.parse_args()
     rows = []
     for name in ("digits", "breast_cancer"):
@@ -104,7 +113,8 @@ def main() -> None:
         sys.path.insert(0, str(pathlib.Path(__file__).parent))
         import browser_latency
 
-        result["browser"] = browser_latency.measure()
+        steps = args.browser_steps or browser_latency.DEFAULT_STEPS
+        result["browser"] = browser_latency.measure(steps)
         print(browser_latency.format_table(result["browser"]))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

@@ -291,6 +291,7 @@ def test_clicking_a_neuron_explains_it_with_one_recompute():
 def test_sanity_check_button_plots_the_randomisation_curve_with_progress():
     ex = Explorer("digits")
     view = next(v for v in ex.views if isinstance(v, SanityCheckView))
+    ex.tabs.selected_index = ex.tabs.children.index(view)  # the user opens the tab
     steps = []
     view.progress.observe(lambda c: steps.append(c.new), names="value")
     view.button.click()
@@ -320,3 +321,24 @@ def test_cnn_explorer_offers_grad_cam_and_an_mlp_refuses_it():
         mlp.state.error
     )
     mlp.close()
+
+
+def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
+    from ipywidgets.widgets.widget import _instances
+
+    from nnwidgets.views import EmbeddingView, StructureView
+
+    ex = Explorer("breast_cancer")
+    structure = next(v for v in ex.views if isinstance(v, StructureView))
+    embedding = next(v for v in ex.views if isinstance(v, EmbeddingView))
+    assert ex.tabs.selected_index == 0 and ex.tabs.children[0] is structure
+    before = {k: len(updates(w)) for k, w in _instances.items()}
+    ex.views[2].sliders[0].set_state({"value": 0.5})
+    sent = {k: len(updates(w)) - before.get(k, 0) for k, w in _instances.items()}
+    assert sent[structure.graph.model_id] == 1  # the visible tab follows the input
+    assert sent[embedding.current.model_id] == 0  # a hidden one waits
+    ex.tabs.selected_index = ex.tabs.children.index(embedding)  # shown: one catch-up redraw
+    np.testing.assert_allclose(
+        [embedding.current.x[0], embedding.current.y[0]], ex.state.embedding, rtol=1e-6
+    )
+    ex.close()

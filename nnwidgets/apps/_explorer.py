@@ -105,6 +105,8 @@ class Explorer(W.VBox):
         self.views += tab_views
         self.tabs = W.Tab(children=tab_views, titles=[title for title, _ in TABS])
         self.tabs.add_class("nnw-tabs")
+        self.tabs.observe(self._tab_shown, names="selected_index")
+        self._tab_shown(None)
         title = W.HTML(f"<h3 style='margin:4px 0'>nnwidgets Explorer · {s.dataset.name}</h3>")
         body = (
             W.HBox([source, probs, attribution])
@@ -114,6 +116,11 @@ class Explorer(W.VBox):
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         super().__init__([title, status, controls, body, activations_title, activations, self.tabs])
         self.add_class("nnw-explorer")
+
+    def _tab_shown(self, _: object) -> None:
+        """Only the visible tab's view redraws on every step; the others catch up when shown."""
+        for i, view in enumerate(self.tabs.children):
+            view.set_active(i == self.tabs.selected_index)
 
     def __repr__(self) -> str:
         """What a frontend without the widget extensions shows instead of the lab."""

@@ -17,8 +17,21 @@ class StateView:
     _owned: list[Any]
 
     def _watch(self, handler: Callable[[Any], None], names: str | list[str]) -> None:
-        self.state.observe(handler, names=names)
-        self.__dict__.setdefault("_watches", []).append((handler, names))
+        def gated(change: Any) -> None:
+            if self.__dict__.get("_active", True):
+                handler(change)
+            else:  # not on screen (a hidden tab): redraw once when shown
+                self.__dict__.setdefault("_stale", {})[handler] = None
+
+        self.state.observe(gated, names=names)
+        self.__dict__.setdefault("_watches", []).append((gated, names))
+
+    def set_active(self, active: bool) -> None:
+        """Pause redraws while hidden; catch up once (one redraw per handler) when shown."""
+        self._active = active
+        if active:
+            for handler in self.__dict__.pop("_stale", {}):
+                handler(None)
 
     def close(self) -> None:
         """Stop observing the state and close owned widgets; safe to call twice."""

@@ -54,7 +54,10 @@ class InputSliders(StateView, W.GridBox):
         if self._syncing:
             return
         x = f32(self.state.x).ravel().copy()
-        x[self.sliders.index(change.owner)] = change.new
+        i = self.sliders.index(change.owner)
+        if np.float32(change.new) == x[i]:
+            return  # the browser re-snapping a value to its own float64 grid: nothing moved
+        x[i] = change.new
         self.state.x = x.reshape(self.state.input_shape)
 
     def _follow(self, _: object) -> None:

@@ -37,6 +37,27 @@ def _embedding_point(page):
     return np.array([float(v) for v in numbers])
 
 
+def _show_tab(page, title):
+    tab = page.get_by_role("tab", name=title)
+    tab.scroll_into_view_if_needed()
+    tab.click()
+    nb.next_frames(page, 2)
+
+
+def _wait_values(page, table, want, timeout=nb.UPDATE_TIMEOUT):
+    """Wait until ``table`` shows ``want`` (to 1e-4): a shown tab redraws once, a moment later."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if np.allclose(nb.read_values(page, table), want, rtol=1e-4, atol=1e-6):
+                return
+        except (AssertionError, ValueError):
+            pass
+        page.wait_for_timeout(50)
+
+
 def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     page, model, x = tabular.page, tabular.model, tabular.x.copy()
     feature = 5
@@ -55,11 +76,13 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     columns = [x] + [np.asarray(trace[n].post) for n in model.model.layer_names]
     want = np.concatenate([c[np.sort(np.argsort(-np.abs(c))[:8])] for c in columns])
     np.testing.assert_allclose(nb.read_values(page, STRUCTURE), want, rtol=1e-4, atol=1e-6)
+    # hidden tabs catch up when shown: open each and wait for its readout to change
     # activation-function points: the first layer's tanh slopes at its pre-activations
     pre = np.asarray(trace[model.model.layer_names[0]].pre)
-    np.testing.assert_allclose(
-        nb.read_values(page, SLOPES), 1 - np.tanh(pre) ** 2, rtol=1e-4, atol=1e-6
-    )
+    want_slopes = 1 - np.tanh(pre) ** 2
+    _show_tab(page, "activation functions")
+    _wait_values(page, SLOPES, want_slopes)
+    np.testing.assert_allclose(nb.read_values(page, SLOPES), want_slopes, rtol=1e-4, atol=1e-6)
     # embedding: the current input projected on the PCA of the default layer over the data
     layer = model.model.layer_names[-2]
     acts = jax.vmap(lambda z: model.model.apply(model.params, z)[1][layer].post)(
@@ -69,7 +92,15 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     point = (np.asarray(trace[layer].post) - np.asarray(fitted.mean)) @ np.asarray(
         fitted.components
     )
+    _show_tab(page, "embedding")
+    page.wait_for_function(
+        "v => Number(document.querySelector('.nnw-embedding .nnw-embedding-point')"
+        ".dataset.version) >= v",
+        arg=int(page.locator(nb.PROBS).first.get_attribute("data-version")),
+        timeout=nb.UPDATE_TIMEOUT * 1000,
+    )
     np.testing.assert_allclose(_embedding_point(page), point, rtol=1e-4, atol=1e-5)
+    _show_tab(page, "network")
     assert_no_error(page)
 
 
