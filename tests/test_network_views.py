@@ -59,18 +59,24 @@ def test_structure_nodes_are_the_live_values_and_links_the_weights():
     np.testing.assert_allclose(view.graph.color, expect_colors, rtol=1e-5, atol=1e-6)
     assert [n["label"] for n in view.graph.node_data] == labels
     assert "input: 22 of 30" in view.note.value
+
     # the link from input[i] to dense_1[j] carries w1[i, j]
-    links = np.asarray(view.graph.link_color)
+    def link(src, dst):
+        (record,) = [d for d in view.graph.link_data if (d["source"], d["target"]) == (src, dst)]
+        return record
+
     src, dst = labels.index(labels[0]), 8  # first input node, first dense_1 node
     i, j = int(labels[src].split("[")[1][:-1]), int(labels[dst].split("[")[1][:-1])
-    assert links[src, dst] == pytest.approx(float(s.params[0]["w"][i, j]), rel=1e-6)
+    assert link(src, dst)["value"] == pytest.approx(float(s.params[0]["w"][i, j]), rel=1e-6)
+    widths = [d["link_width"] for d in view.graph.link_data]
+    biggest = max(view.graph.link_data, key=lambda d: abs(d["value"]))
+    assert biggest["link_width"] == pytest.approx(4.0) and min(widths) >= 0.5  # sized by |w|
+    assert len(view.graph.link_data) == 8 * 8 + 8 * 8 + 8 * 2  # input-d1, d1-d2, d2-output
     view.mode.value = "gradients"  # gradient flow: the same link carries dL/dw1[i, j]
     g = jax.grad(lambda p: -jax.nn.log_softmax(s.model.logits(p, jnp.asarray(x)))[s.label])(
         s.params
     )
-    assert np.asarray(view.graph.link_color)[src, dst] == pytest.approx(
-        float(g[0]["w"][i, j]), rel=1e-4, abs=1e-7
-    )
+    assert link(src, dst)["value"] == pytest.approx(float(g[0]["w"][i, j]), rel=1e-4, abs=1e-7)
     assert "nnw-layer-summary" in view.summary.value and "total" in view.summary.value
     assert f"{sum(r['params'] for r in s.model.summary()):,}" in view.summary.value
     view.close()

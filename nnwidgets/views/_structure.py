@@ -20,12 +20,26 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return np.sort(np.argsort(-np.abs(values), kind="stable")[:k])
 
 
+def _link_data(matrix: np.ndarray, limit: float) -> list[dict[str, float]]:
+    """Link records for bqplot: colour from ``value``, width 0.5-4 px from ``|value|``."""
+    rows, cols = np.nonzero(np.isfinite(matrix))
+    return [
+        {
+            "source": int(i),
+            "target": int(j),
+            "value": float(matrix[i, j]),
+            "link_width": 0.5 + 3.5 * abs(float(matrix[i, j])) / limit,
+        }
+        for i, j in zip(rows, cols)
+    ]
+
+
 class StructureView(StateView, W.VBox):
     """Input, then every traced layer as a column of nodes coloured by the current values.
 
     Wide columns show the top ``k`` values by magnitude (a note says how many are hidden).
-    Links join consecutive columns through a Dense layer's weights, coloured by weight or,
-    with the toggle, by the loss gradient of that weight ("gradient flow").
+    Links join consecutive columns through a Dense layer's weights, coloured and sized by
+    weight or, with the toggle, by the loss gradient of that weight ("gradient flow").
     """
 
     def __init__(self, state: ExplorerState, k: int = TOP_K, **kwargs: object) -> None:
@@ -100,7 +114,8 @@ class StructureView(StateView, W.VBox):
             self.node_colors.min, self.node_colors.max = -limit, limit
             self.link_colors.min, self.link_colors.max = -link_limit, link_limit
             self.graph.node_data, self.graph.x, self.graph.y = nodes, np.array(xs), np.array(ys)
-            self.graph.color, self.graph.link_color = colors, links
+            self.graph.color = colors
+            self.graph.link_data = _link_data(links, link_limit)
         hidden = [
             f"{n}: {len(v) - len(i)} of {len(v)}"
             for (n, v), i in zip(columns, shown)
