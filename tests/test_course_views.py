@@ -1,15 +1,12 @@
 """Weights, gradients, feature maps and outputs views: headless, checked against jax directly."""
 
 import re
-import uuid
 
-import comm
-import ipywidgets as W
 import jax
 import numpy as np
 import optax
 import pytest
-from ipywidgets.widgets.widget import _instances
+from widget_comm import dummy_comm, message_counts, updates  # noqa: F401  (fixture)
 
 from nnwidgets.state import build_state
 from nnwidgets.views._convert import number
@@ -17,40 +14,6 @@ from nnwidgets.views._feature_maps import FeatureMapView, grid_shape, tile_chann
 from nnwidgets.views._gradients_view import GradientsView
 from nnwidgets.views._outputs import OutputsView
 from nnwidgets.views._weights_view import WeightsView
-
-
-class DummyComm:
-    kernel = "Truthy"
-
-    def __init__(self, *args, **kwargs):
-        self.comm_id = uuid.uuid4().hex  # ipywidgets registers widgets by this id
-        self.messages = []
-
-    def open(self, *args, **kwargs):
-        pass
-
-    def on_msg(self, *args, **kwargs):
-        pass
-
-    def send(self, *args, **kwargs):
-        self.messages.append(kwargs.get("data", args[0] if args else None))
-
-    def close(self, *args, **kwargs):
-        pass
-
-
-@pytest.fixture(autouse=True)
-def dummy_comm(monkeypatch):
-    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
-    monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
-
-
-def updates(widget):
-    return [m for m in widget.comm.messages if m and m.get("method") == "update"]
-
-
-def message_counts():
-    return {k: len(updates(w)) for k, w in _instances.items() if hasattr(w.comm, "messages")}
 
 
 def with_params(state):

@@ -1,43 +1,15 @@
 """Headless tests of the structure, activation-function and embedding views."""
 
-import uuid
 
-import comm
-import ipywidgets as W
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from widget_comm import dummy_comm, updates  # noqa: F401  (fixture)
 
 from nnwidgets.kernels import pca
 from nnwidgets.state import build_state
 from nnwidgets.views import ActivationFunctionView, EmbeddingView, StructureView
-
-
-class DummyComm:
-    kernel = "Truthy"
-
-    def __init__(self, *args, **kwargs):
-        self.comm_id = uuid.uuid4().hex
-        self.messages = []
-
-    def open(self, *args, **kwargs):
-        pass
-
-    def on_msg(self, *args, **kwargs):
-        pass
-
-    def send(self, *args, **kwargs):
-        self.messages.append(kwargs.get("data", args[0] if args else None))
-
-    def close(self, *args, **kwargs):
-        pass
-
-
-@pytest.fixture(autouse=True)
-def dummy_comm(monkeypatch):
-    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
-    monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
 
 
 def trace(state, x):

@@ -1,13 +1,11 @@
 """Headless widget tests: a dummy comm stands in for the browser; set_state is a user action."""
 
-import uuid
 
-import comm
-import ipywidgets as W
 import jax
 import numpy as np
 import pytest
 from kernel_reference import expected
+from widget_comm import dummy_comm, updates  # noqa: F401  (fixture)
 
 from nnwidgets import Explorer
 from nnwidgets.state import build_state
@@ -18,36 +16,6 @@ from nnwidgets.views import (
     SanityCheckView,
     StatusLine,
 )
-
-
-class DummyComm:
-    kernel = "Truthy"
-
-    def __init__(self, *args, **kwargs):
-        self.comm_id = uuid.uuid4().hex  # ipywidgets registers widgets by this id
-        self.messages = []
-
-    def open(self, *args, **kwargs):
-        pass
-
-    def on_msg(self, *args, **kwargs):
-        pass
-
-    def send(self, *args, **kwargs):
-        self.messages.append(kwargs.get("data", args[0] if args else None))
-
-    def close(self, *args, **kwargs):
-        pass
-
-
-@pytest.fixture(autouse=True)
-def dummy_comm(monkeypatch):
-    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
-    monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
-
-
-def updates(widget):
-    return [m for m in widget.comm.messages if m and m.get("method") == "update"]
 
 
 def test_slider_drag_updates_bars_to_kernel_numbers():
