@@ -11,12 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .apps import Explorer as Explorer
+    from .apps import Playground as Playground
     from .state import ExplorerState as ExplorerState
+    from .state import PlaygroundState as PlaygroundState
 
-__all__ = ["Explorer", "ExplorerState"]
+__all__ = ["Explorer", "ExplorerState", "Playground", "PlaygroundState"]
 __version__ = "0.1.0"
 
-_LAZY = {"Explorer": ".apps", "ExplorerState": ".state"}
+_LAZY = {
+    "Explorer": ".apps",
+    "ExplorerState": ".state",
+    "Playground": ".apps",
+    "PlaygroundState": ".state",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -40,6 +40,19 @@ from ._sanity import randomisation_check as randomisation_check
 from ._sanity import spearman as spearman
 from ._smoothgrad import smoothgrad as smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq as smoothgrad_sq
+from ._training import OPTIMIZERS as OPTIMIZERS
+from ._training import REGULARIZATIONS as REGULARIZATIONS
+from ._training import TASKS as TASKS
+from ._training import Hyper as Hyper
+from ._training import Snapshot as Snapshot
+from ._training import batch_indices as batch_indices
+from ._training import data_loss as data_loss
+from ._training import init_opt_state as init_opt_state
+from ._training import make_optimizer as make_optimizer
+from ._training import objective as objective
+from ._training import penalty as penalty
+from ._training import snapshot as snapshot
+from ._training import train_chunk as train_chunk
 from ._tsne import knn_place as knn_place
 from ._tsne import tsne_affinities as tsne_affinities
 from ._tsne import tsne_steps as tsne_steps
@@ -60,19 +73,26 @@ __all__ = [
     "IG_RULES",
     "KERNELS",
     "METHODS",
+    "OPTIMIZERS",
     "PCA",
+    "REGULARIZATIONS",
     "RELEVANT",
+    "TASKS",
     "WITH_GAP",
     "Attribution",
     "Explanation",
     "Extras",
+    "Hyper",
     "IGResult",
     "Inputs",
     "LogitFn",
     "Settings",
+    "Snapshot",
     "WeightStats",
     "activation_curve",
+    "batch_indices",
     "conv_layers",
+    "data_loss",
     "default_cache_dir",
     "default_inputs",
     "enable_compilation_cache",
@@ -83,6 +103,7 @@ __all__ = [
     "grad_cam",
     "grad_norms",
     "gradient_x_input",
+    "init_opt_state",
     "integrated_gradients",
     "kernel_shap",
     "knn_place",
@@ -90,17 +111,22 @@ __all__ = [
     "lime",
     "loss_and_param_grads",
     "make_baseline",
+    "make_optimizer",
     "neuron_gradient",
+    "objective",
     "occlusion",
     "pca",
+    "penalty",
     "project",
     "quadrature",
     "randomisation_check",
     "saliency",
     "smoothgrad",
     "smoothgrad_sq",
+    "snapshot",
     "spearman",
     "static_settings",
+    "train_chunk",
     "tsne_affinities",
     "tsne_steps",
     "unpack",

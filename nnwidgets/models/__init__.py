@@ -6,6 +6,7 @@ from ._data import dataset_from_arrays as dataset_from_arrays
 from ._data import load_dataset as load_dataset
 from ._function_model import FunctionModel as FunctionModel
 from ._layers import ACTIVATIONS as ACTIVATIONS
+from ._layers import INITS as INITS
 from ._layers import AvgPool2D as AvgPool2D
 from ._layers import Conv2D as Conv2D
 from ._layers import Dense as Dense
@@ -23,6 +24,14 @@ from ._pretrained import load_weights as load_weights
 from ._pretrained import pretrained as pretrained
 from ._pretrained import save_weights as save_weights
 from ._pretrained import train as train
+from ._toy import EXTENT as EXTENT
+from ._toy import FEATURES as FEATURES
+from ._toy import REGRESSION_SETS as REGRESSION_SETS
+from ._toy import TOY_DATASETS as TOY_DATASETS
+from ._toy import check_features as check_features
+from ._toy import expand_features as expand_features
+from ._toy import plane_grid as plane_grid
+from ._toy import toy_dataset as toy_dataset
 from ._train import accuracy as accuracy
 from ._train import cross_entropy as cross_entropy
 from ._train import fit as fit
@@ -32,7 +41,12 @@ __all__ = [
     "ARCHITECTURES",
     "BUNDLED_MODELS",
     "DATASETS",
+    "EXTENT",
+    "FEATURES",
+    "INITS",
     "MODEL_DATASET",
+    "REGRESSION_SETS",
+    "TOY_DATASETS",
     "AvgPool2D",
     "Conv2D",
     "Dataset",
@@ -45,13 +59,17 @@ __all__ = [
     "Pretrained",
     "Sequential",
     "accuracy",
+    "check_features",
     "check_params",
     "cross_entropy",
     "dataset_from_arrays",
+    "expand_features",
     "fit",
     "load_dataset",
     "load_weights",
+    "plane_grid",
     "pretrained",
     "save_weights",
+    "toy_dataset",
     "train",
 ]

@@ -15,7 +15,8 @@ DATASETS = ("digits", "iris", "wine", "breast_cancer")
 class Dataset:
     """Inputs and labels, split into train and test, with names for display.
 
-    Inputs are float32 with shape ``(n, *input_shape)``; labels are int32 class indices.
+    Inputs are float32 with shape ``(n, *input_shape)``; labels are int32 class indices (or
+    float32 targets when ``task`` is "regression"; ``class_names`` is then empty).
     Tabular bundled sets are standardised with the training mean and standard deviation
     (kept in ``mean`` / ``std`` so raw units can be shown); digits are scaled to [0, 1].
     """
@@ -30,6 +31,7 @@ class Dataset:
     class_names: tuple[str, ...]
     mean: np.ndarray | None = None
     std: np.ndarray | None = None
+    task: Literal["classification", "regression"] = "classification"
 
     @property
     def input_shape(self) -> tuple[int, ...]:

@@ -23,6 +23,16 @@ ACTIVATIONS: Mapping[str, Callable[[Array], Array]] = {
     "softplus": jax.nn.softplus,
 }
 
+#: Weight initialisations by name ("default" is LeCun-normal, He-normal before ReLU/GELU).
+INITS: Mapping[str, Any] = {
+    "default": None,
+    "glorot_uniform": jax.nn.initializers.glorot_uniform(),
+    "he_normal": jax.nn.initializers.he_normal(),
+    "lecun_normal": jax.nn.initializers.lecun_normal(),
+    "normal_1": jax.nn.initializers.normal(1.0),
+    "zeros": jax.nn.initializers.zeros,
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class Dense:
@@ -351,12 +361,20 @@ class Sequential:
             )
         return rows
 
-    def init(self, key: Array) -> Params:
-        """Random parameters: LeCun-normal weights (He-normal before ReLU/GELU), zero biases.
+    def init(self, key: Array, scheme: str = "default") -> Params:
+        """Random parameters: weights drawn by ``scheme``, zero biases.
 
         Dense weights are ``(fan_in, features)``; Conv2D weights ``(kh, kw, c_in, features)``
         with ``fan_in = kh * kw * c_in``. Flatten and pooling layers have no parameters.
+
+        Args:
+            key: PRNG key.
+            scheme: one of ``INITS``: "default" (LeCun-normal, He-normal before ReLU/GELU),
+                "glorot_uniform", "he_normal", "lecun_normal", "normal_1" (std 1: large
+                weights saturate tanh) or "zeros" (every unit the same: no symmetry breaking).
         """
+        if scheme not in INITS:
+            raise ValueError(f"init scheme: expected one of {list(INITS)}, got {scheme!r}")
         params: list[dict[str, Array]] = []
         for layer, (shape, _) in zip(self.layers, self._shapes):  # type: ignore[attr-defined]
             if not isinstance(layer, (Dense, Conv2D)):
@@ -368,11 +386,12 @@ class Sequential:
                 w_shape = (*layer.kernel_size, shape[-1], layer.features)
             fan_in = math.prod(w_shape[:-1])
             key, sub = jax.random.split(key)
-            gain = 2.0 if layer.activation in ("relu", "gelu") else 1.0
-            w = jax.random.normal(sub, w_shape, jnp.float32)
-            params.append(
-                {"w": w * jnp.sqrt(gain / fan_in), "b": jnp.zeros(layer.features, jnp.float32)}
-            )
+            if scheme == "default":
+                gain = 2.0 if layer.activation in ("relu", "gelu") else 1.0
+                w = jax.random.normal(sub, w_shape, jnp.float32) * jnp.sqrt(gain / fan_in)
+            else:
+                w = INITS[scheme](sub, w_shape, jnp.float32)
+            params.append({"w": w, "b": jnp.zeros(layer.features, jnp.float32)})
         return tuple(params)
 
     def apply(

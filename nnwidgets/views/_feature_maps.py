@@ -48,6 +48,18 @@ def tile_channels(a: np.ndarray) -> np.ndarray:
     return tile(np.reshape(a, (h, w, *grid_shape(c))))
 
 
+def _padded(m: np.ndarray) -> np.ndarray:
+    """``m`` with a NaN row / column added to a single one (bqplot's HeatMap needs 2 x 2).
+
+    The scales keep the true range, so the padding lies outside the plot.
+    """
+    if m.shape[0] == 1:
+        m = np.concatenate([m, np.full((1, m.shape[1]), np.nan, np.float32)])
+    if m.shape[1] == 1:
+        m = np.concatenate([m, np.full((m.shape[0], 1), np.nan, np.float32)], axis=1)
+    return m
+
+
 class MatrixPlot:
     """A 2-D array as one canvas HeatMap: cell ``(i, j)`` at ``x=j, y=i``, row 0 on top.
 
@@ -58,10 +70,11 @@ class MatrixPlot:
     def __init__(self, colors: bq.ColorScale, matrix: np.ndarray, **kwargs: object) -> None:
         self.xs, self.ys = bq.LinearScale(), bq.LinearScale(reverse=True)
         m = f32(matrix)
+        p = _padded(m)
         self.mark = bq.HeatMap(
-            x=f32(np.arange(m.shape[1])),
-            y=f32(np.arange(m.shape[0])),
-            color=m,
+            x=f32(np.arange(p.shape[1])),
+            y=f32(np.arange(p.shape[0])),
+            color=p,
             scales={"x": self.xs, "y": self.ys, "color": colors},
         )
         self.grid = bq.Lines(
@@ -87,7 +100,7 @@ class MatrixPlot:
         """Draw ``matrix``; a new shape or tiling also resets the ranges and block lines."""
         m = f32(matrix)
         if (m.shape, tiles, labels) == self._layout:
-            self.mark.color = m
+            self.mark.color = _padded(m)
             return
         self._layout = (m.shape, tiles, labels)
         rows, cols = m.shape
@@ -95,9 +108,10 @@ class MatrixPlot:
             self.xs.min, self.xs.max = -0.5, cols - 0.5
         with self.ys.hold_sync():
             self.ys.min, self.ys.max = -0.5, rows - 0.5
+        p = _padded(m)
         with self.mark.hold_sync():
-            self.mark.x, self.mark.y = f32(np.arange(cols)), f32(np.arange(rows))
-            self.mark.color = m
+            self.mark.x, self.mark.y = f32(np.arange(p.shape[1])), f32(np.arange(p.shape[0]))
+            self.mark.color = p
         h, w, nr, nc = tiles or (rows, cols, 1, 1)  # block boundaries sit between cells
         xs = [[c * w - 0.5] * 2 for c in range(1, nc)] + [[-0.5, cols - 0.5]] * (nr - 1)
         ys = [[-0.5, rows - 0.5]] * (nc - 1) + [[r * h - 0.5] * 2 for r in range(1, nr)]

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, values_table
+from ._convert import f32, number, values_table
 from ._feature_maps import MatrixPlot
 from ._outputs import label_dropdown, loss_html
 from ._weights_view import SCHEME, as_matrix, weight_layers
@@ -40,7 +40,8 @@ class GradientsView(StateView, W.VBox):
         if layer is not None and layer not in names:
             raise ValueError(f"layer: expected one of {names}, got {layer!r}")
         self.layer = W.Dropdown(options=names, value=layer or names[0], description="layer")
-        self.label = label_dropdown(state)
+        # the Playground's state has no single true label: its loss is the training set's
+        self.label = label_dropdown(state) if hasattr(state, "label") else None
         self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0)
         self.matrix = MatrixPlot(
             self.colors, self._grad()[0], layout={"width": "380px", "height": "320px"}
@@ -62,13 +63,14 @@ class GradientsView(StateView, W.VBox):
             layout={"width": "300px", "height": "220px"},
         )
         self.readout = W.HTML()
-        self._owned = [self.layer, self.label, self.matrix.figure, self.norm_figure, self.readout]
+        self._owned = [self.layer, self.matrix.figure, self.norm_figure, self.readout]
+        self._owned += [self.label] if self.label is not None else []
         self._draw_layer(None)
         self._redraw(None)
         self.layer.observe(self._draw_layer, names="value")
         self._watch(self._redraw, "version")
         right = W.VBox([self.norm_figure, self.readout])
-        controls = W.HBox([self.layer, self.label])
+        controls = W.HBox([self.layer] + ([self.label] if self.label is not None else []))
         super().__init__([controls, W.HBox([self.matrix.figure, right])], **kwargs)
         self.add_class("nnw-gradients")
 
@@ -88,9 +90,14 @@ class GradientsView(StateView, W.VBox):
         s = self.state
         if change is not None:
             self._draw_layer(None)
-        if self.label.value != s.label:
+        if self.label is not None and self.label.value != s.label:
             self.label.value = s.label
         self.norms.y = f32(s.grad_norms)
-        self.readout.value = loss_html(s) + values_table(
+        loss = (
+            loss_html(s)
+            if self.label is not None
+            else f'<div class="nnw-loss">training loss: <b class="nnw-v">{number(s.loss)}</b></div>'
+        )
+        self.readout.value = loss + values_table(
             list(self.index), s.grad_norms, "nnw-grad-norms", s.version
         )

@@ -1,0 +1,160 @@
+"""The Playground: train a network live in the notebook (TensorFlow Playground, on JAX)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as W
+
+from ..state import PlaygroundState
+from ..views import (
+    BoundaryView,
+    CurvesView,
+    GradientsView,
+    PlaygroundControls,
+    PlaygroundNetworkView,
+    StatusLine,
+    WeightsView,
+)
+from ._explorer import compiling_notice
+
+#: Parts that are not controls but can be hidden too.
+VIEWS = ("network", "boundary", "curves", "weights", "gradients")
+
+
+class Playground(W.VBox):
+    """Train a small network live: data, features, layers, hyper-parameters, play / pause.
+
+    Args:
+        data: your own ``(X, y)`` arrays (integer labels: classification; float targets:
+            regression), instead of a named ``dataset``.
+        hide: names of controls or views to hide, e.g. ``["learning_rate", "optimizer"]``
+            (``Playground.HIDEABLE`` lists them), for a focused exercise.
+        **config: initial settings, e.g. ``dataset="spiral"``, ``hidden=[8, 8]``,
+            ``features=["x1", "x2", "sin x1", "sin x2"]``, ``learning_rate=0.01``.
+
+    Attributes:
+        state: the app's one ``PlaygroundState``.
+
+    Examples:
+        >>> pg = Playground(dataset="xor", hidden=[4])
+        >>> pg.state.step_once()
+        >>> pg.state.step
+        1
+        >>> Playground.from_json(pg.to_json()).state.step
+        1
+    """
+
+    HIDEABLE: tuple[str, ...] = ()  # filled below from the controls' names
+
+    def __init__(self, data: Any = None, *, hide: Sequence[str] = (), **config: Any) -> None:
+        hide = [hide] if isinstance(hide, str) else list(hide)
+        unknown = [h for h in hide if h not in self.HIDEABLE]
+        if unknown:
+            raise ValueError(f"hide: expected names from {list(self.HIDEABLE)}, got {unknown}")
+        with compiling_notice():
+            self.state = PlaygroundState(data=data, **config)
+        self._build(hide)
+
+    def _build(self, hide: list[str]) -> None:
+        s = self.state
+        self.hidden = hide
+        self.status = StatusLine(s)
+        self.controls = PlaygroundControls(s)
+        self.network = PlaygroundNetworkView(s)
+        self.boundary = BoundaryView(s)
+        self.curves = CurvesView(s)
+        self.network.canvas.observe(
+            lambda change: self.boundary.set_focus(change.new), names="selected"
+        )
+        self.tabs = W.Tab()
+        self.tabs.add_class("nnw-playground-tabs")
+        self._course_views()
+        s.observe(self._course_views, names="model_version")
+        parts: dict[str, W.Widget] = {
+            **self.controls.controls,
+            "network": self.network,
+            "boundary": self.boundary,
+            "curves": self.curves,
+        }
+        for name in hide:
+            if name in ("weights", "gradients"):
+                continue
+            parts[name].layout.display = "none"
+        title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
+        pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
+        super().__init__([title, self.status, self.controls, pictures, self.tabs])
+        self.add_class("nnw-playground")
+
+    def _course_views(self, _: object = None) -> None:
+        """(Re)build the weights and gradients tabs for the current architecture."""
+        for view in self.tabs.children:
+            view.close()
+        shown = [(n, c) for n, c in (("weights", WeightsView), ("gradients", GradientsView))]
+        shown = [(n, c) for n, c in shown if n not in self.hidden]
+        self.tabs.children = [cls(self.state) for _, cls in shown]
+        self.tabs.titles = [name for name, _ in shown]
+        self.tabs.layout.display = None if shown else "none"
+
+    # scenes ---------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        """The whole run as JSON text: data, settings, weights, optimiser state, step, curves."""
+        return self.state.to_json()
+
+    @classmethod
+    def from_json(cls, text: str, *, hide: Sequence[str] = ()) -> Playground:
+        """A Playground exactly as saved by ``to_json`` (ValueError for a corrupt scene)."""
+        app = cls.__new__(cls)
+        hide = [hide] if isinstance(hide, str) else list(hide)
+        unknown = [h for h in hide if h not in cls.HIDEABLE]
+        if unknown:
+            raise ValueError(f"hide: expected names from {list(cls.HIDEABLE)}, got {unknown}")
+        with compiling_notice():
+            app.state = PlaygroundState.from_json(text)
+        app._build(hide)
+        return app
+
+    def __repr__(self) -> str:
+        """What a frontend without the widget extensions shows instead of the lab."""
+        return (
+            f"nnwidgets.Playground({self.state.dataset!r}): an interactive widget. If you see "
+            "this text, this frontend cannot show Jupyter widgets: open the notebook in "
+            "JupyterLab 4, Notebook 7 or Voila with nnwidgets installed."
+        )
+
+    def close(self) -> None:
+        """Stop training, close every view and this box."""
+        if "state" in self.__dict__:
+            self.state.close()
+        for name in ("status", "controls", "network", "boundary", "curves"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).close()
+        if "tabs" in self.__dict__:
+            for view in self.tabs.children:
+                view.close()
+            self.__dict__.pop("tabs").close()
+        super().close()
+
+
+Playground.HIDEABLE = (
+    "dataset",
+    "noise",
+    "test_fraction",
+    "add_label",
+    "activation",
+    "learning_rate",
+    "batch_size",
+    "regularization",
+    "reg_rate",
+    "optimizer",
+    "init",
+    "speed",
+    "regenerate",
+    "play",
+    "step",
+    "reset",
+    "features",
+    "hidden",
+    *VIEWS,
+)

@@ -1,0 +1,690 @@
+"""The Playground's single source of truth: data, architecture, hyper-parameters and training.
+
+Training runs in a background thread that advances jit-compiled chunks of ``speed`` steps
+and publishes at most ``MAX_UPDATES_PER_S`` updates per second. A thread works the same under
+ipykernel 6 and 7 (ipykernel 7 does not run asyncio tasks between cells), while the kernel
+keeps answering widget messages: the heavy work runs in XLA, which releases the GIL, and the
+thread sleeps between updates. One lock orders the thread's chunks and every change made
+from the kernel's main thread (a button, a slider, code), so a pause or a new architecture
+always lands between two chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import numpy as np
+import traitlets as t
+
+from ..kernels import (
+    OPTIMIZERS,
+    REGULARIZATIONS,
+    Hyper,
+    WeightStats,
+    init_opt_state,
+    snapshot,
+    train_chunk,
+)
+from ..models import (
+    ACTIVATIONS,
+    DATASETS,
+    FEATURES,
+    INITS,
+    TOY_DATASETS,
+    Dataset,
+    Dense,
+    Sequential,
+    check_features,
+    check_params,
+    dataset_from_arrays,
+    expand_features,
+    load_dataset,
+    plane_grid,
+    toy_dataset,
+)
+
+SCENE_FORMAT = "nnwidgets.playground"
+SCENE_VERSION = 1
+MAX_UPDATES_PER_S = 20
+MAX_LAYERS = 6
+MAX_NEURONS_2D = 8
+MAX_NEURONS = 128
+GRID = 50  # output picture: GRID x GRID points of the input plane
+THUMB = 24  # neuron thumbnails: THUMB x THUMB points
+SPEEDS = (1, 5, 10, 25, 50, 100)
+#: Traits that define a run: changing any of them starts afresh (new weights, step 0).
+STRUCTURE = ("features", "hidden", "activation", "init", "seed")
+#: Traits that define the data.
+DATA = ("dataset", "noise", "test_fraction", "data_seed")
+CONFIG = (
+    *DATA,
+    *STRUCTURE,
+    "learning_rate",
+    "batch_size",
+    "regularization",
+    "reg_rate",
+    "optimizer",
+    "speed",
+)
+
+
+def _history() -> dict[str, list[float]]:
+    keys = ("step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+    return {k: [] for k in keys}
+
+
+class PlaygroundState(t.HasTraits):
+    """Data, network, hyper-parameters, weights and the training loop of one Playground.
+
+    Assigning a trait takes effect at once: a new data set, feature list or architecture
+    rebuilds the data and (for the architecture, features, activation, init and seed) starts
+    a fresh network; learning rate, regularisation rate, batch size and optimiser apply from
+    the next step without losing the weights. An invalid value is refused (the old value
+    stays) and ``error`` says what was expected and what came.
+
+    Args:
+        data: ``(X, y)`` arrays of your own, instead of a named ``dataset``.
+        **config: initial values of the traits in ``CONFIG``.
+    """
+
+    # data ------------------------------------------------------------------
+    dataset = t.Unicode(
+        "circle", help=f"One of {[*TOY_DATASETS, *DATASETS]}, or 'custom' for your (X, y)."
+    )
+    noise = t.Float(0.0, help="Noise of a generated 2-D set, 0 to 0.5.")
+    test_fraction = t.Float(0.5, help="Share of a generated set held out for testing, 0.1-0.9.")
+    data_seed = t.Int(0, help="Seed of a generated 2-D set (points, noise, split).")
+    added = t.List(help="Points added by clicking: [x1, x2, label] rows (training data).")
+    add_label = t.Int(1, help="Class (or target value) a click adds.")
+    # network ------------------------------------------------------------------
+    features = t.List(t.Unicode(), ["x1", "x2"], help=f"Input features of 2-D sets: {FEATURES}.")
+    hidden = t.List(t.Int(), [4, 2], help="Neurons per hidden layer (at most 6 layers).")
+    activation = t.Unicode("tanh", help=f"Hidden layers' activation, one of {list(ACTIVATIONS)}.")
+    init = t.Unicode("default", help=f"Weight initialisation, one of {list(INITS)}.")
+    seed = t.Int(0, help="Seed of the initial weights and of the batch order.")
+    # training ------------------------------------------------------------------
+    learning_rate = t.Float(0.03, help="Step size (an array in the kernel: never recompiles).")
+    batch_size = t.Int(10, help="Examples per step.")
+    regularization = t.Unicode("none", help=f"Penalty on the weights: {list(REGULARIZATIONS)}.")
+    reg_rate = t.Float(0.0, help="Weight of the penalty (an array: never recompiles).")
+    optimizer = t.Unicode("sgd", help=f"One of {list(OPTIMIZERS)} (optax).")
+    speed = t.Int(10, help=f"Steps per published update, one of {SPEEDS}.")
+    # outputs (written by this object only) ---------------------------------------------------
+    playing = t.Bool(False, read_only=True, help="True while the training thread runs.")
+    step = t.Int(0, read_only=True, help="Optimiser steps taken since the last reset.")
+    epoch = t.Float(0.0, read_only=True, help="step * batch_size / training examples.")
+    history = t.Dict(read_only=True, help="Per update: step, epoch, train/test loss and acc.")
+    output_map = t.Any(read_only=True, help="Output over the plane, (GRID, GRID), top row first.")
+    neuron_maps = t.Any(read_only=True, help="Every unit over the plane, (units, THUMB, THUMB).")
+    input_maps = t.Any(read_only=True, help="Every input feature over the plane.")
+    loss = t.Float(None, allow_none=True, read_only=True, help="Training loss (data term).")
+    param_grads = t.Any(read_only=True, help="d training objective / d params.")
+    grad_norms = t.Any(read_only=True, help="Per layer with parameters: |gradient|.")
+    weight_summary = t.Dict(read_only=True, help="Layer name -> WeightStats of its weights.")
+    model_version = t.Int(0, read_only=True, help="Bumped when the architecture changes.")
+    data_version = t.Int(0, read_only=True, help="Bumped when the data change.")
+    version = t.Int(0, read_only=True, help="Bumped once per published update.")
+    error = t.Unicode("", help="'' when all is well, else the message the widget shows.")
+    status = t.Unicode("", help="What the state is doing.")
+    notice = t.Unicode("", help="'' or a note about the current pictures.")
+
+    def __init__(self, data: Any = None, **config: Any) -> None:
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._ready = False
+        self._user_data = None if data is None else self._check_user_data(data)
+        if self._user_data is not None:
+            config.setdefault("dataset", "custom")
+        if "dataset" in config:  # first: the widest layer allowed depends on it
+            config = {"dataset": config.pop("dataset"), **config}
+        self._compiled: set[tuple[Any, ...]] = set()
+        self.params: Any = None
+        self.opt_state: Any = None
+        self.model: Sequential | None = None
+        self.data: Dataset | None = None
+        super().__init__(**config)
+        if self.error:
+            raise ValueError(self.error)
+        self._ready = True
+        with self._lock:
+            self._load_data()
+            self._new_network()
+            self._publish()
+
+    # properties ------------------------------------------------------------------
+    @property
+    def is_2d(self) -> bool:
+        """True for the generated 2-D sets and for 2-D user data (pictures of the plane)."""
+        return self.data is not None and self.data.X_train.shape[1:] == (2,)
+
+    @property
+    def task(self) -> str:
+        """'classification' or 'regression'."""
+        return self.data.task if self.data is not None else "classification"
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Names of the classes (empty for regression)."""
+        return self.data.class_names if self.data is not None else ()
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Steps that see every training example once."""
+        return -(-len(self.data.y_train) // self.batch_size)
+
+    @property
+    def max_neurons(self) -> int:
+        """Widest hidden layer allowed: 8 for 2-D sets, 128 otherwise."""
+        two_d = self.dataset in TOY_DATASETS or (
+            self._user_data is not None and self._user_data[0].shape[1:] == (2,)
+        )
+        return MAX_NEURONS_2D if two_d else MAX_NEURONS
+
+    # validation ------------------------------------------------------------------
+    def _refuse(self, old: Any, message: str) -> Any:
+        self.error = message
+        return old
+
+    @staticmethod
+    def _check_user_data(data: Any) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError(f"data: expected a pair (X, y) of arrays, got {type(data).__name__}")
+        X, y = np.asarray(data[0]), np.asarray(data[1])
+        if X.ndim < 2:
+            raise ValueError(f"data X: expected shape (n, n_features), got {X.shape}")
+        if np.issubdtype(y.dtype, np.floating) and not np.all(np.mod(y, 1) == 0):
+            ds = dataset_from_arrays(X, np.zeros(len(X), np.int32))  # checks X
+            if y.shape != (len(X),) or not np.isfinite(y).all():
+                raise ValueError(f"data y: expected {len(X)} finite targets, got shape {y.shape}")
+            return ds.X_train, y.astype(np.float32)
+        ds = dataset_from_arrays(X, y)
+        return ds.X_train, ds.y_train
+
+    def _choice(self, name: str, value: Any, options: Sequence[Any]) -> Any:
+        if value not in options:
+            return self._refuse(
+                getattr(self, name), f"{name}: expected one of {list(options)}, got {value!r}"
+            )
+        return value
+
+    @t.validate("dataset")
+    def _v_dataset(self, proposal: t.Bunch) -> str:
+        options = [*TOY_DATASETS, *DATASETS] + (["custom"] if self._user_data is not None else [])
+        return self._choice("dataset", proposal.value, options)
+
+    @t.validate("activation")
+    def _v_activation(self, proposal: t.Bunch) -> str:
+        return self._choice("activation", proposal.value, list(ACTIVATIONS))
+
+    @t.validate("init")
+    def _v_init(self, proposal: t.Bunch) -> str:
+        return self._choice("init", proposal.value, list(INITS))
+
+    @t.validate("optimizer")
+    def _v_optimizer(self, proposal: t.Bunch) -> str:
+        return self._choice("optimizer", proposal.value, list(OPTIMIZERS))
+
+    @t.validate("regularization")
+    def _v_regularization(self, proposal: t.Bunch) -> str:
+        return self._choice("regularization", proposal.value, list(REGULARIZATIONS))
+
+    @t.validate("speed")
+    def _v_speed(self, proposal: t.Bunch) -> int:
+        return self._choice("speed", proposal.value, SPEEDS)
+
+    def _range(self, name: str, value: float, lo: float, hi: float) -> float:
+        if not (math.isfinite(value) and lo <= value <= hi):
+            return self._refuse(
+                getattr(self, name), f"{name}: expected a number in [{lo}, {hi}], got {value!r}"
+            )
+        return value
+
+    @t.validate("noise")
+    def _v_noise(self, proposal: t.Bunch) -> float:
+        return self._range("noise", proposal.value, 0.0, 0.5)
+
+    @t.validate("test_fraction")
+    def _v_test_fraction(self, proposal: t.Bunch) -> float:
+        return self._range("test_fraction", proposal.value, 0.1, 0.9)
+
+    @t.validate("learning_rate")
+    def _v_learning_rate(self, proposal: t.Bunch) -> float:
+        value = proposal.value
+        if not (math.isfinite(value) and 0 < value <= 10):
+            return self._refuse(
+                self.learning_rate, f"learning_rate: expected a number in (0, 10], got {value!r}"
+            )
+        return value
+
+    @t.validate("reg_rate")
+    def _v_reg_rate(self, proposal: t.Bunch) -> float:
+        return self._range("reg_rate", proposal.value, 0.0, 10.0)
+
+    @t.validate("batch_size")
+    def _v_batch_size(self, proposal: t.Bunch) -> int:
+        return self._range("batch_size", proposal.value, 1, 1024)
+
+    @t.validate("features")
+    def _v_features(self, proposal: t.Bunch) -> list[str]:
+        try:
+            return list(check_features(proposal.value))
+        except ValueError as e:
+            return self._refuse(self.features, str(e))
+
+    @t.validate("hidden")
+    def _v_hidden(self, proposal: t.Bunch) -> list[int]:
+        value, most = list(proposal.value), self.max_neurons
+        if len(value) > MAX_LAYERS or not all(1 <= n <= most for n in value):
+            return self._refuse(
+                self.hidden,
+                f"hidden: expected at most {MAX_LAYERS} layers of 1 to {most} neurons, got {value}",
+            )
+        return value
+
+    # reactions ------------------------------------------------------------------
+    @t.observe(*DATA, "added")
+    def _data_changed(self, change: t.Bunch) -> None:
+        if self._ready and change.new != change.old:
+            with self._lock:
+                old_shape = self.data.X_train.shape[1:] if self.data is not None else None
+                try:
+                    self._load_data()
+                except ValueError as e:
+                    self.error = str(e)
+                    return
+                if self.hidden and max(self.hidden) > self.max_neurons:  # digits -> 2-D set
+                    self.set_trait("hidden", [min(n, self.max_neurons) for n in self.hidden])
+                if self.build_model() != self.model or old_shape is None:
+                    self._new_network()  # other inputs or classes: the old weights cannot fit
+                self._publish()
+
+    @t.observe(*STRUCTURE)
+    def _structure_changed(self, change: t.Bunch) -> None:
+        if self._ready and change.new != change.old:
+            with self._lock:
+                if change.name == "features":
+                    self._prepare_inputs()
+                self._new_network()
+                self._publish()
+
+    @t.observe("optimizer")
+    def _optimizer_changed(self, change: t.Bunch) -> None:
+        if self._ready and change.new != change.old:
+            with self._lock:
+                self.opt_state = init_opt_state(self.optimizer, self.params)
+
+    @t.observe("regularization", "reg_rate", "batch_size")
+    def _objective_changed(self, change: t.Bunch) -> None:
+        if self._ready and change.new != change.old:
+            with self._lock:
+                if change.name == "batch_size":
+                    self.set_trait("epoch", self.step / self.steps_per_epoch)
+                if not self.playing:
+                    self._publish()  # the penalty and its gradient change the numbers shown
+
+    # data and network ------------------------------------------------------------------
+    def _load_data(self) -> None:
+        name = self.dataset
+        if name == "custom":
+            X, y = self._user_data
+            regression = y.dtype == np.float32
+            extra = np.asarray(self.added, np.float32).reshape(-1, 3)
+            if len(extra) and X.shape[1:] != (2,):
+                raise ValueError("added: points can only be added to 2-D data")
+            X_all = np.concatenate([X, extra[:, :2]]) if len(extra) else X
+            y_all = np.concatenate([y, extra[:, 2].astype(y.dtype)]) if len(extra) else y
+            classes = () if regression else tuple(str(c) for c in range(int(y_all.max()) + 1))
+            self.data = Dataset(
+                "custom",
+                "tabular",
+                X_all,
+                y_all,
+                X,
+                y,
+                tuple(f"x{i + 1}" for i in range(int(np.prod(X.shape[1:])))),
+                classes,
+                task="regression" if regression else "classification",
+            )
+        elif name in TOY_DATASETS:
+            self.data = toy_dataset(
+                name,
+                noise=self.noise,
+                test_fraction=self.test_fraction,
+                seed=self.data_seed,
+                extra=self.added,
+            )
+        else:
+            if self.added:
+                raise ValueError(f"added: points can only be added to 2-D data, not {name!r}")
+            self.data = load_dataset(name)
+        self._prepare_inputs()
+        self.set_trait("data_version", self.data_version + 1)
+
+    def _prepare_inputs(self) -> None:
+        ds = self.data
+        if self.is_2d:
+            feats = self.features
+            self._X_train = expand_features(ds.X_train, feats)
+            self._X_test = expand_features(ds.X_test, feats)
+            self._grid = expand_features(plane_grid(GRID), feats)
+            self._thumb_grid = expand_features(plane_grid(THUMB), feats)
+            self.set_trait("input_maps", self._thumb_grid.T.reshape(-1, THUMB, THUMB))
+        else:
+            flat = (len(ds.X_train), -1)
+            self._X_train = ds.X_train.reshape(flat)
+            self._X_test = ds.X_test.reshape(len(ds.X_test), -1)
+            self._grid = self._thumb_grid = None
+            self.set_trait("input_maps", None)
+        self._y_train, self._y_test = ds.y_train, ds.y_test
+
+    def _inputs_shape(self) -> tuple[int, ...]:
+        return (self._X_train.shape[1],)
+
+    def build_model(self) -> Sequential:
+        """The network the current traits describe."""
+        n_out = 1 if self.task == "regression" else max(2, len(self.class_names))
+        layers = [Dense(n, self.activation) for n in self.hidden]
+        return Sequential(self._inputs_shape(), (*layers, Dense(n_out, name="output")))
+
+    def _new_network(self) -> None:
+        """Fresh weights from ``init`` and ``seed``; step 0 and an empty history."""
+        model = self.build_model()
+        changed = model != self.model
+        self.model = model
+        key = jax.random.key(self.seed)
+        self._batch_key = jax.random.fold_in(key, 1)
+        self.params = model.init(jax.random.fold_in(key, 0), self.init)
+        self.opt_state = init_opt_state(self.optimizer, self.params)
+        self.set_trait("step", 0)
+        self.set_trait("epoch", 0.0)
+        self.set_trait("history", _history())
+        if changed:
+            self.set_trait("model_version", self.model_version + 1)
+
+    def hyper(self) -> Hyper:
+        """The array hyper-parameters of the next chunk."""
+        return Hyper(np.float32(self.learning_rate), np.float32(self.reg_rate))
+
+    # training ------------------------------------------------------------------
+    def _advance(self, steps: int) -> None:
+        """Run ``steps`` optimiser steps (one compiled chunk); the caller holds the lock."""
+        if self.batch_size > len(self._y_train):
+            raise ValueError(
+                f"batch_size: expected at most the {len(self._y_train)} training examples, "
+                f"got {self.batch_size}"
+            )
+        statics = {
+            "optimizer": self.optimizer,
+            "task": self.task,
+            "reg": self.regularization,
+            "batch_size": self.batch_size,
+            "steps": steps,
+        }
+        signature = (self.model, *statics.values())
+        if signature not in self._compiled:
+            self.status = "compiling the training step…"
+        params, opt_state, losses = train_chunk(
+            self.model,
+            self.params,
+            self.opt_state,
+            self._X_train,
+            self._y_train,
+            self._batch_key,
+            np.int32(self.step),
+            self.hyper(),
+            **statics,
+        )
+        self._compiled.add(signature)
+        if self.playing:
+            self.status = "training"
+        if not np.isfinite(np.asarray(losses)).all():
+            raise FloatingPointError(
+                "training diverged (the loss became NaN/inf); lower the learning rate or "
+                "press reset. The weights before this chunk are kept."
+            )
+        self.params, self.opt_state = params, opt_state
+        self.set_trait("step", self.step + steps)
+        self.set_trait("epoch", self.step / self.steps_per_epoch)
+
+    def step_once(self) -> None:
+        """Pause if playing, then train exactly one batch and publish."""
+        self.pause()
+        with self._lock:
+            try:
+                self._advance(1)
+            except (ValueError, FloatingPointError) as e:
+                self.error = str(e)
+                return
+            self._publish()
+
+    def play(self) -> None:
+        """Start the training thread (no-op while it runs)."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self.set_trait("playing", True)
+            self.status = "training"
+            self._thread = threading.Thread(target=self._loop, name="nnwidgets-train", daemon=True)
+            self._thread.start()
+
+    def pause(self) -> None:
+        """Stop the training thread after its current chunk; returns when it has stopped."""
+        thread = self._thread
+        self._stop.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+        self._thread = None
+        if self.playing:
+            self.set_trait("playing", False)
+            self.status = "paused"
+
+    def reset(self) -> None:
+        """New weights from ``init`` and ``seed``: step 0, empty curves (keeps playing)."""
+        with self._lock:
+            self._new_network()
+            self._publish()
+
+    def _loop(self) -> None:
+        period = 1.0 / MAX_UPDATES_PER_S
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            with self._lock:
+                if self._stop.is_set():
+                    break
+                try:
+                    self._advance(self.speed)
+                    self._publish()
+                except Exception as e:  # shown in the widget; the weights before it stay
+                    self.error = f"training stopped: {type(e).__name__}: {e}"
+                    self._stop.set()
+                    break
+            self._stop.wait(max(0.0, period - (time.perf_counter() - started)))
+        self.set_trait("playing", False)
+        if not self.error:
+            self.status = "paused"
+
+    # publishing ------------------------------------------------------------------
+    def _publish(self) -> None:
+        """One snapshot kernel call, one transfer, all outputs under one notification hold."""
+        snap = jax.device_get(
+            snapshot(
+                self.model,
+                self.params,
+                self._X_train,
+                self._y_train,
+                self._X_test,
+                self._y_test,
+                self._grid,
+                self._thumb_grid,
+                self.hyper(),
+                task=self.task,
+                reg=self.regularization,
+            )
+        )
+        names = self.model.layer_names
+        history = self.history
+        row = (
+            self.step,
+            self.epoch,
+            float(snap.train_loss),
+            float(snap.test_loss),
+            float(snap.train_acc),
+            float(snap.test_acc),
+        )
+        if history["step"] and history["step"][-1] == self.step:
+            for values in history.values():
+                values.pop()  # the same step again (a setting changed): replace its row
+        for values, v in zip(history.values(), row):
+            values.append(v)
+        with self.hold_trait_notifications():
+            self.set_trait("loss", float(snap.train_loss))
+            if snap.output is not None:
+                self.set_trait("output_map", np.asarray(snap.output).reshape(GRID, GRID))
+                self.set_trait("neuron_maps", np.asarray(snap.neurons).reshape(-1, THUMB, THUMB))
+            else:
+                self.set_trait("output_map", None)
+                self.set_trait("neuron_maps", None)
+            self.set_trait("param_grads", snap.param_grads)
+            self.set_trait("grad_norms", np.asarray(snap.grad_norms))
+            self.set_trait(
+                "weight_summary",
+                {
+                    n: WeightStats(*(np.asarray(v) for v in s))
+                    for n, s in zip(names, snap.weight_stats)
+                },
+            )
+            self.error = ""
+            if not self.playing:
+                self.status = "ready"
+            self.set_trait("version", self.version + 1)
+
+    # user edits ------------------------------------------------------------------
+    def add_point(self, x1: float, x2: float, label: float | None = None) -> None:
+        """Add a training point of a 2-D set (label: ``add_label`` by default)."""
+        label = self.add_label if label is None else label
+        if not self.is_2d:
+            self.error = f"add_point: points can only be added to 2-D data, not {self.dataset!r}"
+            return
+        if not (math.isfinite(x1) and math.isfinite(x2)):
+            self.error = f"add_point: expected finite coordinates, got ({x1}, {x2})"
+            return
+        if self.task == "classification" and label not in range(len(self.class_names)):
+            self.error = (
+                f"add_point: expected a label in [0, {len(self.class_names)}), got {label!r}"
+            )
+            return
+        self.added = [*self.added, [float(x1), float(x2), float(label)]]
+
+    def add_layer(self) -> None:
+        """Append a hidden layer as wide as the last one (or 2)."""
+        self.hidden = [*self.hidden, self.hidden[-1] if self.hidden else 2]
+
+    def remove_layer(self) -> None:
+        """Drop the last hidden layer."""
+        self.hidden = self.hidden[:-1]
+
+    def set_neurons(self, layer: int, n: int) -> None:
+        """Set hidden layer ``layer``'s width to ``n``."""
+        if not 0 <= layer < len(self.hidden):
+            self.error = f"layer: expected an index in [0, {len(self.hidden)}), got {layer}"
+            return
+        hidden = list(self.hidden)
+        hidden[layer] = n
+        self.hidden = hidden
+
+    # scenes ------------------------------------------------------------------
+    def to_json(self) -> str:
+        """Everything needed to rebuild this run exactly: data, settings, weights, step, curves."""
+        with self._lock:
+            config = {name: getattr(self, name) for name in CONFIG}
+            data: dict[str, Any] = {"added": self.added}
+            if self.dataset == "custom":
+                X, y = self._user_data
+                data.update(X=X.tolist(), y=y.tolist(), y_dtype=str(y.dtype))
+            leaves = jax.tree_util.tree_leaves(self.opt_state)
+            scene = {
+                "format": SCENE_FORMAT,
+                "version": SCENE_VERSION,
+                "config": config,
+                "data": data,
+                "architecture": self.model.to_dict(),
+                "step": self.step,
+                "params": [
+                    {k: np.asarray(v).tolist() for k, v in layer.items()} for layer in self.params
+                ],
+                "opt_state": [np.asarray(v).tolist() for v in leaves],
+                "history": self.history,
+            }
+        return json.dumps(scene)
+
+    @classmethod
+    def from_json(cls, text: str) -> PlaygroundState:
+        """Rebuild a state from ``to_json``; ValueError naming what is corrupt or incompatible."""
+        try:
+            scene = json.loads(text)
+        except (TypeError, json.JSONDecodeError) as e:
+            raise ValueError(
+                f"scene: expected the JSON text of Playground.to_json(), got {e}"
+            ) from e
+        if not isinstance(scene, dict) or scene.get("format") != SCENE_FORMAT:
+            got = scene.get("format") if isinstance(scene, dict) else type(scene).__name__
+            raise ValueError(f"scene format: expected {SCENE_FORMAT!r}, got {got!r}")
+        if scene.get("version") != SCENE_VERSION:
+            raise ValueError(
+                f"scene version: expected {SCENE_VERSION}, got {scene.get('version')!r}"
+            )
+        missing = [k for k in ("config", "data", "step", "params", "opt_state") if k not in scene]
+        if missing:
+            raise ValueError(f"scene: expected the keys {missing} too, got {sorted(scene)}")
+        data = scene["data"]
+        user = None
+        if "X" in data:
+            user = (np.asarray(data["X"], np.float32), np.asarray(data["y"], data["y_dtype"]))
+        state = cls(data=user, **scene["config"])
+        with state._lock:
+            state.set_trait("error", "")
+            if data.get("added"):
+                state.added = data["added"]
+            state._restore(scene)
+            state._publish()
+        return state
+
+    def _restore(self, scene: dict[str, Any]) -> None:
+        try:
+            params = check_params(self.model, scene["params"])
+        except ValueError as e:
+            raise ValueError(f"scene params do not fit the scene's architecture: {e}") from e
+        template = init_opt_state(self.optimizer, params)
+        leaves, treedef = jax.tree_util.tree_flatten(template)
+        saved = scene["opt_state"]
+        if len(saved) != len(leaves):
+            raise ValueError(
+                f"scene opt_state: expected {len(leaves)} arrays for {self.optimizer!r}, "
+                f"got {len(saved)}"
+            )
+        restored = []
+        for i, (want, got) in enumerate(zip(leaves, saved)):
+            arr = np.asarray(got, np.asarray(want).dtype)
+            if arr.shape != np.shape(want):
+                raise ValueError(
+                    f"scene opt_state[{i}]: expected shape {np.shape(want)}, got {arr.shape}"
+                )
+            restored.append(arr)
+        self.params = params
+        self.opt_state = jax.tree_util.tree_unflatten(treedef, restored)
+        self.set_trait("step", int(scene["step"]))
+        self.set_trait("epoch", self.step / self.steps_per_epoch)
+        history = scene.get("history") or _history()
+        self.set_trait("history", {k: list(history.get(k, [])) for k in _history()})
+
+    def close(self) -> None:
+        """Stop training (apps call this when closed)."""
+        self.pause()

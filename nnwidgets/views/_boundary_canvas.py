@@ -1,0 +1,240 @@
+"""A heat map of a 2-D model's output over the input plane, with data points (anywidget).
+
+Arrays travel as binary ``Bytes`` traits (little-endian float32 / uint8, row-major); the browser
+receives each as a ``DataView`` and reads it as a typed array without copying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+# Plot-area margins in CSS pixels (left, top, right, bottom): ticks and labels live in them.
+MARGIN = (30, 8, 8, 24)
+
+_ESM = """
+const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
+const M = { l: 30, t: 8, r: 8, b: 24 };  // mirrors MARGIN in _boundary_canvas.py
+function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
+  if (!v) return new T(0);
+  if (v instanceof ArrayBuffer) v = new DataView(v);
+  if (!ArrayBuffer.isView(v)) return new T(0);
+  const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
+  if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
+  return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
+}
+function colour(v, lo, hi) {  // orange at lo, white in the middle, blue at hi (clipped)
+  let s = (v - lo) / (hi - lo);
+  s = s === s ? Math.min(1, Math.max(0, s)) : 0.5;
+  const [a, b, f] = s < 0.5 ? [ORANGE, WHITE, s * 2] : [WHITE, BLUE, s * 2 - 1];
+  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * f));
+}
+function ticks(lo, hi) {
+  const raw = (hi - lo) / 6, p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) || raw;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
+    out.push(+v.toFixed(10));
+  }
+  return out;
+}
+function render({ model, el }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "nnw-boundary-canvas";
+  canvas.style.cssText = "cursor:crosshair;touch-action:none;display:block";
+  el.appendChild(canvas);
+  const ctx = canvas.getContext("2d"), off = document.createElement("canvas");
+  let frame = 0, pending = false;
+  const geom = () => {
+    const S = model.get("size_px"), e = model.get("extent");
+    const px = (x1, x2) => [M.l + (x1 - e[0]) / (e[1] - e[0]) * S,
+      M.t + (e[3] - x2) / (e[3] - e[2]) * S];
+    return { S, e, px };
+  };
+  const draw = () => {
+    const { S, e, px } = geom(), W = M.l + S + M.r, H = M.t + S + M.b;
+    const dpr = window.devicePixelRatio || 1, lo = model.get("vmin"), hi = model.get("vmax");
+    canvas.style.width = W + "px"; canvas.style.height = H + "px";
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const n = model.get("grid_size"), g = arr(model.get("grid"), Float32Array);
+    let sum = 0;
+    if (n > 0 && g.length >= n * n) {
+      off.width = n; off.height = n;
+      const octx = off.getContext("2d"), img = octx.createImageData(n, n);
+      for (let i = 0; i < n * n; i++) {
+        sum += g[i];
+        const c = colour(g[i], lo, hi);
+        img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2];
+        img.data[4 * i + 3] = 255;
+      }
+      octx.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = true; ctx.imageSmoothingQuality = "high";
+      ctx.drawImage(off, M.l, M.t, S, S);
+    } else { ctx.fillStyle = "#fff"; ctx.fillRect(M.l, M.t, S, S); }
+    ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1; ctx.strokeRect(M.l - 0.5, M.t - 0.5, S + 1, S + 1);
+    ctx.fillStyle = "#777"; ctx.strokeStyle = "#999"; ctx.font = "10px sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const v of ticks(e[0], e[1])) {
+      const x = px(v, e[2])[0];
+      ctx.beginPath(); ctx.moveTo(x, M.t + S); ctx.lineTo(x, M.t + S + 4); ctx.stroke();
+      ctx.fillText(String(v), x, M.t + S + 5);
+    }
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    for (const v of ticks(e[2], e[3])) {
+      const y = px(e[0], v)[1];
+      ctx.beginPath(); ctx.moveTo(M.l - 4, y); ctx.lineTo(M.l, y); ctx.stroke();
+      ctx.fillText(String(v), M.l - 6, y);
+    }
+    const p = arr(model.get("points"), Float32Array), val = arr(model.get("values"), Float32Array);
+    const test = arr(model.get("test_mask"), Uint8Array), showTest = model.get("show_test");
+    const discrete = model.get("discrete"), np = Math.min(p.length >> 1, val.length);
+    let drawn = 0;
+    ctx.lineWidth = 1;
+    ctx.save(); ctx.beginPath(); ctx.rect(M.l, M.t, S, S); ctx.clip();
+    for (let i = 0; i < np; i++) {
+      const isTest = test[i] === 1;
+      if (isTest && !showTest) continue;
+      const c = discrete ? (val[i] > 0.5 ? BLUE : ORANGE) : colour(val[i], lo, hi);
+      const [x, y] = px(p[2 * i], p[2 * i + 1]);
+      ctx.beginPath(); ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`; ctx.fill();
+      ctx.strokeStyle = isTest ? "#000" : "#fff"; ctx.stroke();
+      drawn++;
+    }
+    ctx.restore();
+    canvas.dataset.frame = String(++frame);
+    canvas.dataset.checksum = sum.toFixed(4);
+    canvas.dataset.points = String(drawn);
+  };
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; draw(); });
+  };
+  canvas.addEventListener("pointerdown", (ev) => {
+    if (!model.get("add_enabled")) return;
+    const { S, e } = geom(), b = canvas.getBoundingClientRect();
+    const x = (ev.clientX - b.left) * (canvas.offsetWidth / b.width) - M.l;
+    const y = (ev.clientY - b.top) * (canvas.offsetHeight / b.height) - M.t;
+    if (x < 0 || y < 0 || x > S || y > S) return;
+    const x1 = e[0] + x / S * (e[1] - e[0]), x2 = e[3] - y / S * (e[3] - e[2]);
+    model.send({ event: "add", x1, x2 });
+  });
+  const keys = ["grid", "grid_size", "vmin", "vmax", "extent", "points", "values", "test_mask",
+    "discrete", "show_test", "size_px"];
+  for (const k of keys) model.on("change:" + k, schedule);
+  draw();
+  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+}
+export default { render };
+"""
+
+
+def data_to_pixel(
+    x1: float, x2: float, extent: Sequence[float], size_px: int
+) -> tuple[float, float]:
+    """Where the data point ``(x1, x2)`` lands on the canvas, in CSS pixels (mirrors the JS).
+
+    Examples:
+        >>> data_to_pixel(0.0, 0.0, [-6, 6, -6, 6], 300)
+        (180.0, 158.0)
+    """
+    e0, e1, e2, e3 = (float(v) for v in extent)
+    return (
+        MARGIN[0] + (x1 - e0) / (e1 - e0) * size_px,
+        MARGIN[1] + (e3 - x2) / (e3 - e2) * size_px,
+    )
+
+
+def _f32(name: str, x: Any, shape: tuple[int | None, ...]) -> np.ndarray:
+    """``x`` as little-endian float32 of ``shape`` (None = any length), else a ValueError."""
+    a = np.asarray(x, dtype="<f4")
+    if a.ndim != len(shape) or any(s is not None and s != d for s, d in zip(shape, a.shape)):
+        want = ", ".join("n" if s is None else str(s) for s in shape) + (
+            "," if len(shape) == 1 else ""
+        )
+        raise ValueError(f"{name}: expected shape ({want}), received {a.shape}")
+    return a
+
+
+class BoundaryCanvas(anywidget.AnyWidget):
+    """A square heat map of a model's output over (x1, x2) with data points; a click adds one.
+
+    The grid's row 0 is the top of the plot (``x2 = extent[3]``), column 0 the left
+    (``x1 = extent[0]``). Colours run orange (``vmin``) - white - blue (``vmax``).
+    """
+
+    _esm = _ESM
+    grid = t.Bytes(b"", help="float32 (grid_size, grid_size), row-major, row 0 = top.").tag(
+        sync=True
+    )
+    grid_size = t.Int(50, help="Grid cells per side.").tag(sync=True)
+    vmin = t.Float(-1.0, help="Value drawn orange (and below).").tag(sync=True)
+    vmax = t.Float(1.0, help="Value drawn blue (and above).").tag(sync=True)
+    extent = t.List(
+        t.Float(), default_value=[-6.0, 6.0, -6.0, 6.0], minlen=4, maxlen=4,
+        help="(x1min, x1max, x2min, x2max) of the plot.",
+    ).tag(sync=True)  # fmt: skip
+    points = t.Bytes(b"", help="float32 (n, 2) point coordinates (x1, x2).").tag(sync=True)
+    values = t.Bytes(b"", help="float32 (n,) labels (0/1) or values.").tag(sync=True)
+    test_mask = t.Bytes(b"", help="uint8 (n,), 1 = test point (black outline).").tag(sync=True)
+    discrete = t.Bool(True, help="Values are class labels 0/1 (else coloured like the grid).").tag(
+        sync=True
+    )
+    show_test = t.Bool(True, help="Draw the test points.").tag(sync=True)
+    size_px = t.Int(300, help="Side of the square plot area in pixels.").tag(sync=True)
+    add_label = t.Float(0.0, help="Label or value that a click adds.").tag(sync=True)
+    add_enabled = t.Bool(True, help="Whether a click in the plot asks to add a point.").tag(
+        sync=True
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._add_callbacks: list[Callable[[float, float], Any]] = []
+        self.on_msg(self._on_custom)
+
+    def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """Forward ``{"event": "add", "x1", "x2"}`` from the browser to the ``on_add`` callbacks."""
+        if not isinstance(content, dict) or content.get("event") != "add":
+            return
+        x1, x2 = float(content["x1"]), float(content["x2"])
+        for callback in list(self._add_callbacks):
+            callback(x1, x2)
+
+    def on_add(self, callback: Callable[[float, float], Any], remove: bool = False) -> None:
+        """Call ``callback(x1, x2)`` (data coordinates) when the user clicks inside the plot."""
+        if remove:
+            self._add_callbacks.remove(callback)
+        else:
+            self._add_callbacks.append(callback)
+
+    def show(self, grid: Any, vmin: float | None = None, vmax: float | None = None) -> None:
+        """Draw ``grid`` (n, n) with colour range [vmin, vmax] (None keeps the current bound)."""
+        g = np.asarray(grid, dtype="<f4")
+        if g.ndim != 2 or g.shape[0] != g.shape[1] or g.shape[0] == 0:
+            raise ValueError(f"grid: expected a square array (n, n), received shape {g.shape}")
+        n = g.shape[0]
+        lo = self.vmin if vmin is None else float(vmin)
+        hi = self.vmax if vmax is None else float(vmax)
+        if not lo < hi:
+            raise ValueError(f"vmin, vmax: expected vmin < vmax, received {lo}, {hi}")
+        with self.hold_sync():
+            self.grid, self.grid_size, self.vmin, self.vmax = g.tobytes(), n, lo, hi
+
+    def set_points(self, points: Any, values: Any, test_mask: Any = None) -> None:
+        """Draw ``points`` (n, 2) with ``values`` (n,); ``test_mask`` (n,) marks test points."""
+        p = _f32("points", points, (None, 2))
+        n = p.shape[0]
+        v = _f32("values", values, (n,))
+        m = np.zeros(n, np.uint8) if test_mask is None else np.asarray(test_mask)
+        if m.shape != (n,):
+            raise ValueError(f"test_mask: expected shape ({n},), received {m.shape}")
+        with self.hold_sync():
+            self.points, self.values = p.tobytes(), v.tobytes()
+            self.test_mask = (m != 0).astype(np.uint8).tobytes()

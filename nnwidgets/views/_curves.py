@@ -1,0 +1,79 @@
+"""Training and test loss (and accuracy) against epochs, growing while the Playground trains."""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+
+from ..state import PlaygroundState
+from ._base import StateView
+from ._convert import f32
+
+COLORS = ["#333333", "#e6550d"]  # train: dark grey, test: orange
+
+
+def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Figure, bq.Lines]:
+    xs, ys = bq.LinearScale(min=0.0), bq.LinearScale(min=y_min)
+    lines = bq.Lines(
+        x=f32([0.0]),
+        y=f32([[np.nan], [np.nan]]),
+        scales={"x": xs, "y": ys},
+        colors=COLORS,
+        labels=["train", "test"],
+        display_legend=True,
+    )
+    figure = bq.Figure(
+        marks=[lines],
+        title=title,
+        axes=[
+            bq.Axis(scale=xs, label="epoch", tick_format=".3g", num_ticks=5),
+            bq.Axis(scale=ys, side="left", label=y_label, tick_format=".2g", num_ticks=4),
+        ],
+        legend_location="top-right",
+        fig_margin={"top": 30, "bottom": 40, "left": 50, "right": 10},
+        layout={"width": "330px", "height": "200px"},
+    )
+    return figure, lines
+
+
+class CurvesView(StateView, W.VBox):
+    """``state.history`` as two line charts: loss (train, test) and accuracy (classification)."""
+
+    def __init__(self, state: PlaygroundState, **kwargs: object) -> None:
+        self.state = state
+        self.loss_figure, self.loss_lines = _figure("loss", "loss")
+        self.acc_figure, self.acc_lines = _figure("accuracy", "accuracy")
+        self.acc_lines.scales["y"].max = 1.0
+        self.readout = W.HTML()
+        self._owned = [self.loss_figure, self.acc_figure, self.readout]
+        self._watch(self._redraw, "version")
+        self._redraw(None)
+        super().__init__([self.readout, self.loss_figure, self.acc_figure], **kwargs)
+        self.add_class("nnw-curves")
+
+    def _redraw(self, _: object) -> None:
+        s = self.state
+        h = s.history
+        self.acc_figure.layout.display = None if s.task == "classification" else "none"
+        if h["epoch"]:
+            epochs = f32(h["epoch"])
+            with self.loss_lines.hold_sync():
+                self.loss_lines.x = epochs
+                self.loss_lines.y = np.stack([f32(h["train_loss"]), f32(h["test_loss"])])
+            if s.task == "classification":
+                with self.acc_lines.hold_sync():
+                    self.acc_lines.x = epochs
+                    self.acc_lines.y = np.stack([f32(h["train_acc"]), f32(h["test_acc"])])
+        last = {k: v[-1] for k, v in h.items()} if h["step"] else dict.fromkeys(h, float("nan"))
+        acc = (
+            f' · accuracy train <b class="nnw-v">{last["train_acc"]:.3f}</b>'
+            f' test <b class="nnw-v">{last["test_acc"]:.3f}</b>'
+            if s.task == "classification"
+            else ""
+        )
+        self.readout.value = (
+            f'<div class="nnw-curve-values" data-points="{len(h["step"])}" '
+            f'data-step="{s.step}">loss train <b class="nnw-v">{last["train_loss"]:.4f}</b> '
+            f'test <b class="nnw-v">{last["test_loss"]:.4f}</b>{acc}</div>'
+        )
