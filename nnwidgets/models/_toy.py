@@ -47,9 +47,11 @@ def check_features(features: Sequence[str]) -> tuple[str, ...]:
 def expand_features(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
     """The feature matrix ``(n, len(features))`` (float32) of 2-D ``points`` ``(n, 2)``.
 
+    Columns come in the display order of ``FEATURES``, whatever the order of ``features``.
+
     Examples:
         >>> expand_features(np.array([[2.0, 3.0]]), ["x1", "x1*x2", "x2^2"])
-        array([[2., 6., 9.]], dtype=float32)
+        array([[2., 9., 6.]], dtype=float32)
     """
     p = np.asarray(points, np.float64)
     if p.ndim != 2 or p.shape[1] != 2:
