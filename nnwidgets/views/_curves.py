@@ -21,7 +21,6 @@ def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Fig
         scales={"x": xs, "y": ys},
         colors=COLORS,
         labels=["train", "test"],
-        display_legend=True,
     )
     figure = bq.Figure(
         marks=[lines],
@@ -30,7 +29,6 @@ def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Fig
             bq.Axis(scale=xs, label="epoch", tick_format=".3g", num_ticks=5),
             bq.Axis(scale=ys, side="left", label=y_label, tick_format=".2g", num_ticks=4),
         ],
-        legend_location="top-right",
         fig_margin={"top": 30, "bottom": 40, "left": 50, "right": 10},
         layout={"width": "330px", "height": "200px"},
     )
@@ -74,6 +72,8 @@ class CurvesView(StateView, W.VBox):
         )
         self.readout.value = (
             f'<div class="nnw-curve-values" data-points="{len(h["step"])}" '
-            f'data-step="{s.step}">loss train <b class="nnw-v">{last["train_loss"]:.4f}</b> '
-            f'test <b class="nnw-v">{last["test_loss"]:.4f}</b>{acc}</div>'
+            f'data-step="{s.step}">loss <span style="color:{COLORS[0]}">■</span> train '
+            f'<b class="nnw-v">{last["train_loss"]:.4f}</b> '
+            f'<span style="color:{COLORS[1]}">■</span> test '
+            f'<b class="nnw-v">{last["test_loss"]:.4f}</b>{acc}</div>'
         )

@@ -48,7 +48,7 @@ class PlaygroundControls(StateView, W.VBox):
             "add_label": W.ToggleButtons(
                 options=[("orange", 0), ("blue", 1)],
                 description="click adds",
-                style={"description_width": "95px", "button_width": "60px"},
+                style={"description_width": "95px", "button_width": "70px"},
             ),
             "activation": W.Dropdown(options=list(ACTIVATIONS), **_box("activation")),
             "learning_rate": W.Dropdown(

@@ -70,7 +70,8 @@ def server(request, notebook_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def models():
     """The bundled models the notebooks show: expected values are computed with these."""
-    return {"tabular": pretrained("breast_cancer"), "digits": pretrained("digits")}
+    cancer = pretrained("breast_cancer")
+    return {"tabular": cancer, "digits": pretrained("digits"), "playground": cancer}
 
 
 class ExplorerPage:
@@ -98,7 +99,7 @@ class ExplorerPage:
         readouts and the attribution on the page must both be those of the snapped input.
         """
         x0 = np.array(self.model.dataset.X_test[0], dtype=np.float32)
-        if self.notebook != "tabular":
+        if self.notebook == "digits":
             return x0
         x0 = np.array([round(float(v), 2) for v in x0], dtype=np.float32)
         shown = nb.slider_values(self.page).astype(np.float32)
@@ -146,6 +147,12 @@ def _explorer(request, explorer_pages, notebook):
 def tabular(request, explorer_pages):
     """The breast-cancer Explorer page of the current server."""
     yield from _explorer(request, explorer_pages, "tabular")
+
+
+@pytest.fixture
+def playground(request, explorer_pages):
+    """The page with a Playground (circle, 4-4 tanh) above a breast-cancer Explorer."""
+    yield from _explorer(request, explorer_pages, "playground")
 
 
 @pytest.fixture

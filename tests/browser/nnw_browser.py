@@ -45,6 +45,13 @@ CHROMIUM_FLAGS = [
 NOTEBOOKS = {
     "tabular": 'from nnwidgets import Explorer\nExplorer("breast_cancer")',
     "digits": 'from nnwidgets import Explorer\nExplorer("digits")',
+    # a Playground and an Explorer in one page (one cell: Lab's run-all logic stays simple)
+    "playground": (
+        "from nnwidgets import Explorer, Playground\n"
+        'pg = Playground(dataset="circle", hidden=[4, 4], speed=5)\n'
+        "display(pg)\n"
+        'Explorer("breast_cancer")'
+    ),
 }
 SERVER_START_TIMEOUT = 120.0  # s; JupyterLab on 2 busy cores takes 5-20 s
 EXPLORER_TIMEOUT = 120.0  # s; page load + kernel start + jax import + first compile

@@ -1,0 +1,107 @@
+"""The Playground in real Chromium (Voila and JupyterLab), with an Explorer in the same page.
+
+Press play: the epoch counter, the loss curve and the decision-boundary picture advance.
+While it trains, drag one of the Explorer's sliders: the Explorer still follows the hand and
+ends on the kernel's values for the final slider position. Press pause: nothing on the page
+changes over the next second.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from . import nnw_browser as nb
+from .test_explorer_browser import assert_page_shows_kernel
+
+pytestmark = pytest.mark.browser
+
+PG = ".nnw-playground"
+EPOCH = f"{PG} .nnw-epoch"
+CURVES = f"{PG} .nnw-curve-values"
+BOUNDARY = f"{PG} canvas.nnw-boundary-canvas"
+NETWORK = f"{PG} canvas.nnw-network-canvas"
+FEATURE = 3  # an Explorer slider the other tests leave alone
+
+
+def _snapshot(page):
+    """What the Playground shows now: step, curve points, picture checksums and frames."""
+    return page.evaluate(
+        """([epoch, curves, boundary, network]) => {
+             const e = document.querySelector(epoch), c = document.querySelector(curves);
+             const b = document.querySelector(boundary), n = document.querySelector(network);
+             return {step: Number(e.dataset.step), points: Number(c.dataset.points),
+                     text: e.textContent, boundary: b.dataset.checksum,
+                     boundary_frame: Number(b.dataset.frame), network: n.dataset.checksum,
+                     network_frame: Number(n.dataset.frame)};
+           }""",
+        [EPOCH, CURVES, BOUNDARY, NETWORK],
+    )
+
+
+def _wait_step_above(page, step, timeout=nb.UPDATE_TIMEOUT):
+    page.wait_for_function(
+        """([sel, step]) => Number(document.querySelector(sel).dataset.step) > step""",
+        arg=[EPOCH, step],
+        timeout=timeout * 1000,
+    )
+
+
+def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playground):
+    page, x = playground.page, playground.x.copy()
+    page.locator(BOUNDARY).wait_for(timeout=nb.UPDATE_TIMEOUT * 1000)
+    before = _snapshot(page)
+    play = page.locator(f"{PG} button.nnw-play")
+    play.scroll_into_view_if_needed()
+    play.click()
+
+    # training: the counter, the curve and both pictures advance
+    _wait_step_above(page, before["step"] + 40, timeout=60)
+    page.wait_for_function(
+        """([sel, n]) => Number(document.querySelector(sel).dataset.points) > n""",
+        arg=[CURVES, before["points"] + 5],
+        timeout=nb.UPDATE_TIMEOUT * 1000,
+    )
+    during = _snapshot(page)
+    assert during["boundary"] != before["boundary"], "the decision boundary did not change"
+    assert during["network"] != before["network"], "the weights on the network did not change"
+    assert during["boundary_frame"] > before["boundary_frame"] + 3
+
+    # the Explorer below still follows a mouse drag while the Playground trains
+    handle = page.locator(f".nnw-input-sliders .nnw-feature-{FEATURE} .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    old_value = nb.slider_value(page, FEATURE)
+    probs_before = nb.text_of(page, nb.PROBS)
+    box = handle.bounding_box()
+    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x0 - 3 * i, y0)  # to the left: the defaults sit mid-range
+        time.sleep(0.03)
+    page.mouse.up()
+    nb.wait_text_change(page, nb.PROBS, probs_before)
+    nb.wait_quiet(page, quiet_ms=600)
+    value = nb.slider_value(page, FEATURE)
+    assert value < old_value, (old_value, value)
+    x[FEATURE] = np.float32(value)
+    assert_page_shows_kernel(page, playground.model, x)
+    playground.x = x
+    still = _snapshot(page)
+    assert still["step"] > during["step"], "training stopped while the Explorer was used"
+
+    # pause: within a moment the page stops changing, and stays still for a second
+    play.scroll_into_view_if_needed()
+    play.click()
+    page.wait_for_function(
+        """sel => document.querySelector(sel).textContent.includes('play')""",
+        arg=f"{PG} button.nnw-play",
+        timeout=nb.UPDATE_TIMEOUT * 1000,
+    )
+    time.sleep(0.3)  # the last update's messages in flight
+    paused = _snapshot(page)
+    time.sleep(1.0)
+    assert _snapshot(page) == paused, "the Playground changed after pause"
+    nb.screenshot(page, playground.artifact)
