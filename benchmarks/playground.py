@@ -11,7 +11,8 @@ Two problems: spiral with 6 hidden layers of 8 tanh neurons and all seven featur
   (losses, accuracy, output picture, every neuron's thumbnail, gradients, weight stats).
 - Playground playing: ``PlaygroundState.play()`` with ``speed`` 100 and every view of a
   ``Playground`` attached (widget messages serialised, not sent), for ``--seconds``: steps/s
-  and published updates/s (capped at 20/s by design).
+  and published updates/s (capped at 20/s by design); then ten pauses, each after 0.3 s of
+  play: how long ``pause()`` takes to return (the training thread has stopped by then).
 
 Then the browser: a Voila page (real Chromium, as tests/browser) with a spiral 6x8
 Playground at ``speed`` 25; press play, count for ``--seconds`` the frames the decision
@@ -118,13 +119,23 @@ def measure_python(seconds: float) -> list[dict[str, Any]]:
         time.sleep(seconds)
         s.pause()
         elapsed = time.perf_counter() - t0
+        steps, updates = s.step - step0, s.version - version0
+        pauses = []
+        for _ in range(10):  # pause() returns once the thread has stopped
+            s.play()
+            time.sleep(0.3)
+            t1 = time.perf_counter()
+            s.pause()
+            pauses.append(time.perf_counter() - t1)
         rows.append(
             {
                 "problem": name,
                 "kernel_steps_per_s": kernel,
                 "chunk_and_snapshot_steps_per_s": with_snapshot,
-                "playing_steps_per_s": (s.step - step0) / elapsed,
-                "playing_updates_per_s": (s.version - version0) / elapsed,
+                "playing_steps_per_s": steps / elapsed,
+                "playing_updates_per_s": updates / elapsed,
+                "pause_ms_median": 1e3 * float(np.median(pauses)),
+                "pause_ms_max": 1e3 * max(pauses),
                 "error": s.error,
             }
         )
@@ -197,12 +208,16 @@ def main() -> None:
     rows = measure_python(args.seconds)
     print(f"jax {jax.__version__}, {jax.devices()[0].platform}")
     head = ("problem", "kernel steps/s", "+ snapshot steps/s", "playing steps/s", "updates/s")
-    print(f"{head[0]:30s} {head[1]:>15s} {head[2]:>19s} {head[3]:>16s} {head[4]:>10s}")
+    print(
+        f"{head[0]:30s} {head[1]:>15s} {head[2]:>19s} {head[3]:>16s} {head[4]:>10s} "
+        f"{'pause ms (median / max)':>24s}"
+    )
     for r in rows:
         print(
             f"{r['problem']:30s} {r['kernel_steps_per_s']:15.0f} "
             f"{r['chunk_and_snapshot_steps_per_s']:19.0f} {r['playing_steps_per_s']:16.0f} "
-            f"{r['playing_updates_per_s']:10.1f}"
+            f"{r['playing_updates_per_s']:10.1f} "
+            f"{r['pause_ms_median']:15.1f} / {r['pause_ms_max']:5.1f}"
         )
     result: dict[str, Any] = {"python": rows}
     if not args.no_browser:

@@ -510,3 +510,68 @@ def test_app_scene_round_trip_keeps_predictions():
     assert again.controls.controls["init"].layout.display == "none"
     pg.close()
     again.close()
+
+
+def test_rerunning_a_cell_closes_its_previous_apps_and_stops_training():
+    from ipywidgets.widgets.widget import _instances
+
+    from nnwidgets import Explorer
+    from nnwidgets.apps import _lifecycle
+
+    class Run:  # what IPython passes to pre_run_cell
+        def __init__(self, cell_id):
+            self.cell_id = cell_id
+
+    _lifecycle._pre_run_cell(Run("cell-a"))
+    first = Playground(dataset="xor", hidden=[2], speed=1)
+    other = Explorer("iris")  # built by the same run: both stay
+    first.state.play()
+    counts = []
+    for _ in range(3):  # the user re-runs the cell three times
+        _lifecycle._pre_run_cell(Run("cell-a"))
+        latest = Playground(dataset="xor", hidden=[2], speed=1)
+        latest_explorer = Explorer("iris")
+        counts.append(len(_instances))
+    assert counts[0] == counts[1] == counts[2]  # the widget count stays flat
+    assert not first.state.playing and first.comm is None and other.comm is None
+    _lifecycle._pre_run_cell(Run("cell-b"))  # another cell leaves them alone
+    elsewhere = Playground(dataset="xor", hidden=[2])
+    assert latest.comm is not None and latest_explorer.comm is not None
+    for app in (latest, latest_explorer, elsewhere):
+        app.close()
+    _lifecycle._current = (None, 0)
+
+
+def test_an_unexpected_error_in_a_callback_shows_in_the_widget(monkeypatch):
+    pg = Playground(dataset="xor", hidden=[2])
+    s = pg.state
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("XLA ran out of memory")
+
+    monkeypatch.setattr(s, "_publish", broken)
+    pg.controls.controls["reset"].click()
+    assert "reset failed: RuntimeError: XLA ran out of memory" in s.error
+    assert "XLA ran out of memory" in pg.status.value  # in the widget, not only the log
+    monkeypatch.undo()
+    pg.controls.controls["step"].click()  # the next interaction works
+    assert not s.error and s.step == 1
+    pg.close()
+
+
+def test_training_thread_error_stops_and_is_shown(monkeypatch):
+    s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
+    calls = []
+
+    def flaky(steps):
+        calls.append(steps)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+        return original(steps)
+
+    original = s._advance
+    monkeypatch.setattr(s, "_advance", flaky)
+    s.play()
+    wait_for(lambda: not s.playing)
+    assert "training stopped: RuntimeError: boom" in s.error and s.step == 2
+    s.pause()

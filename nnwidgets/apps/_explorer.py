@@ -26,6 +26,8 @@ from ..views import (
     StructureView,
     WeightsView,
 )
+from ..views._base import widget_tree
+from ._lifecycle import adopt
 
 #: The course tabs under the lab: (title, view class), all bound to the same state.
 TABS = (
@@ -116,6 +118,7 @@ class Explorer(W.VBox):
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         super().__init__([title, status, controls, body, activations_title, activations, self.tabs])
         self.add_class("nnw-explorer")
+        adopt(self)  # re-running this cell closes the Explorer its last run built
 
     def _tab_shown(self, _: object) -> None:
         """Only the visible tab's view redraws on every step; the others catch up when shown."""
@@ -132,9 +135,12 @@ class Explorer(W.VBox):
         )
 
     def close(self) -> None:
-        """Close every view (they stop observing the state) and this box."""
+        """Close every view (they stop observing the state) and every widget inside."""
+        if self.comm is None:
+            return
+        tree = widget_tree(self)
         for view in self.__dict__.pop("views", []):
             view.close()
-        if "tabs" in self.__dict__:
-            self.__dict__.pop("tabs").close()
+        for widget in tree[1:]:
+            widget.close()
         super().close()

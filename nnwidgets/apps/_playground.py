@@ -17,7 +17,9 @@ from ..views import (
     StatusLine,
     WeightsView,
 )
+from ..views._base import widget_tree
 from ._explorer import compiling_notice
+from ._lifecycle import adopt
 
 #: Parts that are not controls but can be hidden too.
 VIEWS = ("network", "boundary", "curves", "weights", "gradients")
@@ -86,6 +88,14 @@ class Playground(W.VBox):
         pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
         super().__init__([title, self.status, self.controls, pictures, self.tabs])
         self.add_class("nnw-playground")
+        self.tabs.observe(self._tab_shown, names="selected_index")
+        self._tab_shown(None)
+        adopt(self)  # re-running this cell closes the Playground (and stops the training)
+
+    def _tab_shown(self, _: object) -> None:
+        """Only the visible tab redraws on every update; the other catches up when shown."""
+        for i, view in enumerate(self.tabs.children):
+            view.set_active(i == self.tabs.selected_index)
 
     def _course_views(self, _: object = None) -> None:
         """(Re)build the weights and gradients tabs for the current architecture."""
@@ -96,6 +106,8 @@ class Playground(W.VBox):
         self.tabs.children = [cls(self.state) for _, cls in shown]
         self.tabs.titles = [name for name, _ in shown]
         self.tabs.layout.display = None if shown else "none"
+        if shown:
+            self._tab_shown(None)
 
     # scenes ---------------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -124,16 +136,19 @@ class Playground(W.VBox):
         )
 
     def close(self) -> None:
-        """Stop training, close every view and this box."""
+        """Stop training, close every view and every widget inside."""
         if "state" in self.__dict__:
             self.state.close()
+        if self.comm is None:
+            return
+        tree = widget_tree(self)
         for name in ("status", "controls", "network", "boundary", "curves"):
             if name in self.__dict__:
                 self.__dict__.pop(name).close()
-        if "tabs" in self.__dict__:
-            for view in self.tabs.children:
-                view.close()
-            self.__dict__.pop("tabs").close()
+        for view in self.tabs.children:
+            view.close()
+        for widget in tree[1:]:
+            widget.close()
         super().close()
 
 

@@ -289,30 +289,45 @@ class PlaygroundState(t.HasTraits):
         return value
 
     # reactions ------------------------------------------------------------------
+    def _report(self, what: str, error: Exception) -> None:
+        """Show an unexpected error in the widget; the last good run stays."""
+        self.error = f"{what} failed: {type(error).__name__}: {error}"
+        self.status = "error"
+
     @t.observe(*DATA, "added")
     def _data_changed(self, change: t.Bunch) -> None:
         if self._ready and change.new != change.old:
-            with self._lock:
-                old_shape = self.data.X_train.shape[1:] if self.data is not None else None
-                try:
-                    self._load_data()
-                except ValueError as e:
-                    self.error = str(e)
-                    return
-                if self.hidden and max(self.hidden) > self.max_neurons:  # digits -> 2-D set
-                    self.set_trait("hidden", [min(n, self.max_neurons) for n in self.hidden])
-                if self.build_model() != self.model or old_shape is None:
-                    self._new_network()  # other inputs or classes: the old weights cannot fit
-                self._publish()
+            try:
+                self._reload()
+            except Exception as e:  # e.g. the new data do not fit: the old run stays
+                self._report(f"changing {change.name}", e)
+
+    def _reload(self) -> None:
+        """New data: rebuilt arrays, and a new network only if the old one cannot take them."""
+        with self._lock:
+            old_shape = self.data.X_train.shape[1:] if self.data is not None else None
+            try:
+                self._load_data()
+            except ValueError as e:
+                self.error = str(e)
+                return
+            if self.hidden and max(self.hidden) > self.max_neurons:  # digits -> 2-D set
+                self.set_trait("hidden", [min(n, self.max_neurons) for n in self.hidden])
+            if self.build_model() != self.model or old_shape is None:
+                self._new_network()  # other inputs or classes: the old weights cannot fit
+            self._publish()
 
     @t.observe(*STRUCTURE)
     def _structure_changed(self, change: t.Bunch) -> None:
         if self._ready and change.new != change.old:
-            with self._lock:
-                if change.name == "features":
-                    self._prepare_inputs()
-                self._new_network()
-                self._publish()
+            try:
+                with self._lock:
+                    if change.name == "features":
+                        self._prepare_inputs()
+                    self._new_network()
+                    self._publish()
+            except Exception as e:
+                self._report(f"changing {change.name}", e)
 
     @t.observe("optimizer")
     def _optimizer_changed(self, change: t.Bunch) -> None:
@@ -459,10 +474,11 @@ class PlaygroundState(t.HasTraits):
         with self._lock:
             try:
                 self._advance(1)
+                self._publish()
             except (ValueError, FloatingPointError) as e:
                 self.error = str(e)
-                return
-            self._publish()
+            except Exception as e:
+                self._report("step", e)
 
     def play(self) -> None:
         """Start the training thread (no-op while it runs)."""
@@ -489,8 +505,11 @@ class PlaygroundState(t.HasTraits):
     def reset(self) -> None:
         """New weights from ``init`` and ``seed``: step 0, empty curves (keeps playing)."""
         with self._lock:
-            self._new_network()
-            self._publish()
+            try:
+                self._new_network()
+                self._publish()
+            except Exception as e:
+                self._report("reset", e)
 
     def _loop(self) -> None:
         period = 1.0 / MAX_UPDATES_PER_S

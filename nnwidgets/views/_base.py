@@ -5,6 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import ipywidgets as W
+
+
+def widget_tree(root: Any) -> list[Any]:
+    """``root`` and every widget reachable through its synced traits, each once.
+
+    Children, marks, scales, axes, layouts and styles: what closing an app must close too.
+    """
+    seen: dict[int, Any] = {}
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen[id(w)] = w
+        for name in w.keys:
+            value = getattr(w, name, None)
+            values = value.values() if isinstance(value, dict) else value
+            if isinstance(values, (list, tuple)) or isinstance(value, dict):
+                stack.extend(v for v in values if isinstance(v, W.Widget))
+            elif isinstance(value, W.Widget):
+                stack.append(value)
+    return list(seen.values())
+
 
 class StateView:
     """Mixin for a widget that draws a state: ``_watch`` observes, ``close`` unobserves.

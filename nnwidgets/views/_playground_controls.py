@@ -10,7 +10,7 @@ import traitlets as t
 
 from ..models import ACTIVATIONS, DATASETS, FEATURES, INITS, TOY_DATASETS
 from ..state import MAX_LAYERS, SPEEDS, PlaygroundState
-from ._base import StateView
+from ._base import StateView, widget_tree
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -158,7 +158,8 @@ class PlaygroundControls(StateView, W.VBox):
         for name in ("noise", "test_fraction", "regenerate"):
             self.controls[name].disabled = s.dataset not in TOY_DATASETS
         for child in self.architecture.children:
-            child.close()
+            for widget in widget_tree(child):
+                widget.close()
         buttons: list[W.Widget] = []
         more = W.Button(description="+ layer", layout={"width": "70px"})
         more.disabled = len(s.hidden) >= MAX_LAYERS
@@ -198,6 +199,8 @@ class PlaygroundControls(StateView, W.VBox):
         """Unlink the controls from the state (once), then close them."""
         for link in self.__dict__.pop("links", []):
             link.unlink()
-        for child in getattr(self, "architecture", W.HBox()).children:
-            child.close()
+        architecture = self.__dict__.get("architecture")
+        for child in architecture.children if architecture is not None else ():
+            for widget in widget_tree(child):
+                widget.close()
         super().close()

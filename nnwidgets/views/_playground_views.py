@@ -38,9 +38,9 @@ class BoundaryView(StateView, W.VBox):
         self.canvas = BoundaryCanvas(size_px=300, extent=list(EXTENT))
         self.canvas.on_add(lambda x1, x2: state.add_point(x1, x2))
         self.show_test = W.Checkbox(value=True, description="show test data", indent=False)
-        W.jslink((self.show_test, "value"), (self.canvas, "show_test"))
+        link = W.jslink((self.show_test, "value"), (self.canvas, "show_test"))
         self.title, self.note = W.HTML(), W.HTML()
-        self._owned = [self.canvas, self.show_test, self.title, self.note]
+        self._owned = [link, self.canvas, self.show_test, self.title, self.note]
         self._watch(self._redraw, "version")
         self._watch(self._points, "data_version")
         self._points(None)
