@@ -13,6 +13,8 @@ import time
 import numpy as np
 import pytest
 
+from nnwidgets.views._network_canvas import node_positions, node_size
+
 from . import nnw_browser as nb
 from .test_explorer_browser import assert_page_shows_kernel
 
@@ -105,3 +107,33 @@ def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playgroun
     time.sleep(1.0)
     assert _snapshot(page) == paused, "the Playground changed after pause"
     nb.screenshot(page, playground.artifact)
+
+
+def test_hover_a_link_and_click_a_thumbnail(playground):
+    page = playground.page
+    canvas = page.locator(NETWORK)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    columns = [2, 4, 4, 2]  # x1, x2 -> 4 -> 4 -> two classes (the notebook's Playground)
+    nodes = node_positions(columns, 640, 360, 34)
+    size = node_size(columns, 360, 34)
+    # hover the middle of the link x2 -> dense_1[2]: the tooltip names it and its weight
+    (x_a, y_a), (x_b, y_b) = nodes[1], nodes[2 + 2]
+    start, end = x_a + size / 2, x_b - size / 2  # links run from edge to edge
+    t = 0.5
+    page.mouse.move(box["x"] + start + t * (end - start), box["y"] + y_a + t * (y_b - y_a))
+    tip = page.locator(f"{PG} .nnw-link-tip")
+    page.wait_for_function(
+        "sel => (document.querySelector(sel)?.textContent || '').includes('x2 → dense_1[2]')",
+        arg=f"{PG} .nnw-link-tip",
+        timeout=nb.UPDATE_TIMEOUT * 1000,
+    )
+    assert tip.text_content().startswith("weight ")
+    # click the first neuron of the second hidden layer: it becomes the large map
+    x, y = nodes[2 + 4]
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector(
+        f'{PG} .nnw-boundary-title[data-focus="6"]', timeout=nb.UPDATE_TIMEOUT * 1000
+    )
+    assert nb.text_of(page, f"{PG} .nnw-boundary-title") == "dense_2[0]"
+    assert canvas.get_attribute("data-selected") == "6"
