@@ -1,6 +1,5 @@
 """Headless widget tests: a dummy comm stands in for the browser; set_state is a user action."""
 
-
 import jax
 import numpy as np
 import pytest
@@ -8,6 +7,7 @@ from kernel_reference import expected
 from widget_comm import dummy_comm, updates  # noqa: F401  (fixture)
 
 from nnwidgets import Explorer
+from nnwidgets.apps._explorer import TABS
 from nnwidgets.state import build_state
 from nnwidgets.views import (
     ActivationView,
@@ -258,8 +258,10 @@ def test_clicking_a_neuron_explains_it_with_one_recompute():
 
 def test_sanity_check_button_plots_the_randomisation_curve_with_progress():
     ex = Explorer("digits")
-    view = next(v for v in ex.views if isinstance(v, SanityCheckView))
-    ex.tabs.selected_index = ex.tabs.children.index(view)  # the user opens the tab
+    titles = [t for t, _ in TABS]
+    ex.tabs.selected_index = titles.index("sanity check")  # the user opens the tab
+    view = ex.tab_view("sanity check")
+    assert isinstance(view, SanityCheckView) and view in ex.views
     steps = []
     view.progress.observe(lambda c: steps.append(c.new), names="value")
     view.button.click()
@@ -298,15 +300,16 @@ def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
 
     ex = Explorer("breast_cancer")
     structure = next(v for v in ex.views if isinstance(v, StructureView))
-    embedding = next(v for v in ex.views if isinstance(v, EmbeddingView))
-    assert ex.tabs.selected_index == 0 and ex.tabs.children[0] is structure
+    assert not any(isinstance(v, EmbeddingView) for v in ex.views)  # built when first shown
+    embedding = ex.tab_view("embedding")  # built now, hidden: it waits
+    assert ex.tabs.selected_index == 0 and ex.tabs.children[0].children == (structure,)
     ours = {k: w for k, w in _instances.items() if hasattr(w.comm, "messages")}
     before = {k: len(updates(w)) for k, w in ours.items()}
     ex.views[2].sliders[0].set_state({"value": 0.5})
     sent = {k: len(updates(w)) - before[k] for k, w in ours.items()}
     assert sent[structure.graph.model_id] == 1  # the visible tab follows the input
     assert sent[embedding.current.model_id] == 0  # a hidden one waits
-    ex.tabs.selected_index = ex.tabs.children.index(embedding)  # shown: one catch-up redraw
+    ex.tabs.selected_index = [t for t, _ in TABS].index("embedding")  # shown: one catch-up
     np.testing.assert_allclose(
         [embedding.current.x[0], embedding.current.y[0]], ex.state.embedding, rtol=1e-6
     )

@@ -103,9 +103,10 @@ class Explorer(W.VBox):
             ActivationView(s),
         ]
         status, controls, source, probs, attribution, activations = self.views
-        tab_views = [cls(s) for _, cls in TABS]
-        self.views += tab_views
-        self.tabs = W.Tab(children=tab_views, titles=[title for title, _ in TABS])
+        # each course tab is built the first time it is shown: a lighter first frame
+        self._holders = [W.VBox() for _ in TABS]
+        self._tab_views: dict[int, Any] = {}
+        self.tabs = W.Tab(children=self._holders, titles=[title for title, _ in TABS])
         self.tabs.add_class("nnw-tabs")
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
@@ -120,9 +121,25 @@ class Explorer(W.VBox):
         self.add_class("nnw-explorer")
         adopt(self)  # re-running this cell closes the Explorer its last run built
 
+    def tab_view(self, title: str) -> Any:
+        """The view of the course tab ``title`` (see ``TABS``), built now if not yet shown."""
+        titles = [t for t, _ in TABS]
+        if title not in titles:
+            raise ValueError(f"title: expected one of {titles}, got {title!r}")
+        i = titles.index(title)
+        if i not in self._tab_views:
+            view = TABS[i][1](self.state)
+            view.set_active(i == self.tabs.selected_index)
+            self._tab_views[i] = view
+            self.views.append(view)
+            self._holders[i].children = [view]
+        return self._tab_views[i]
+
     def _tab_shown(self, _: object) -> None:
-        """Only the visible tab's view redraws on every step; the others catch up when shown."""
-        for i, view in enumerate(self.tabs.children):
+        """Build the shown tab once; only its view redraws on every step, the others wait."""
+        if self.tabs.selected_index is not None:
+            self.tab_view(TABS[self.tabs.selected_index][0])
+        for i, view in self._tab_views.items():
             view.set_active(i == self.tabs.selected_index)
 
     def __repr__(self) -> str:

@@ -17,16 +17,17 @@ from .test_explorer_browser import assert_no_error, assert_page_shows_kernel
 
 pytestmark = pytest.mark.browser
 
-TABS = [
-    "network",
-    "weights",
-    "gradients",
-    "activation functions",
-    "feature maps",
-    "embedding",
-    "outputs",
-    "sanity check",
-]
+# tab title -> the CSS class of its view (each tab's view is built when first shown)
+TABS = {
+    "network": "nnw-structure",
+    "weights": "nnw-weights",
+    "gradients": "nnw-gradients",
+    "activation functions": "nnw-activation-functions",
+    "feature maps": "nnw-feature-maps",
+    "embedding": "nnw-embedding",
+    "outputs": "nnw-outputs",
+    "sanity check": "nnw-sanity-check",
+}
 STRUCTURE = ".nnw-structure details.nnw-values"
 SLOPES = ".nnw-activation-functions details.nnw-values"
 
@@ -41,6 +42,9 @@ def _show_tab(page, title):
     tab = page.get_by_role("tab", name=title)
     tab.scroll_into_view_if_needed()
     tab.click()
+    page.locator(f".nnw-tabs .{TABS[title]}").first.wait_for(
+        state="visible", timeout=nb.UPDATE_TIMEOUT * 1000
+    )  # built by the kernel when first shown
     nb.next_frames(page, 2)
 
 
@@ -106,10 +110,13 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
 
 def test_every_tab_renders_without_a_frontend_error(digits):
     page = digits.page
-    for title in TABS:
+    for title, css in TABS.items():
         tab = page.get_by_role("tab", name=title)
         tab.scroll_into_view_if_needed()
         tab.click()
+        page.locator(f".nnw-tabs .{css}").first.wait_for(
+            state="visible", timeout=nb.UPDATE_TIMEOUT * 1000
+        )
         nb.next_frames(page, 3)
         panel = page.locator(
             ".nnw-tabs [role=tabpanel]:visible, .nnw-tabs .lm-TabPanel-stackedPanel"
