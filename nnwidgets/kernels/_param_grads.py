@@ -6,7 +6,6 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import optax
 
 from ._types import Array, Params
 
@@ -19,8 +18,7 @@ def loss_and_param_grads(model: Any, params: Params, x: Array, label: Array) -> 
     """
 
     def loss(p: Params) -> Array:
-        logits = model.logits(p, x)
-        return optax.softmax_cross_entropy_with_integer_labels(logits, label)
+        return -jax.nn.log_softmax(model.logits(p, x))[label]
 
     return jax.value_and_grad(loss)(params)
 

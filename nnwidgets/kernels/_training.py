@@ -13,14 +13,16 @@ saved step number plus the seed reproduce the rest of a run exactly.
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import optax
 
 from ._types import Array
 from ._weights import WeightStats, weight_stats
+
+if TYPE_CHECKING:
+    import optax
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -70,6 +72,8 @@ def make_optimizer(name: str, learning_rate: Any) -> optax.GradientTransformatio
 
     Their states do not depend on the learning rate's value, so it may be a traced array.
     """
+    import optax  # here, not at the top: an Explorer never trains (optax takes 0.15 s)
+
     if name == "sgd":
         return optax.sgd(learning_rate)
     if name == "momentum":
@@ -85,6 +89,12 @@ def init_opt_state(optimizer: str, params: Any) -> Any:
         return make_optimizer(optimizer, 0.0).init(params)
 
 
+def cross_entropy(logits: Array, y: Array) -> Array:
+    """Mean softmax cross-entropy of ``logits`` ``(n, C)`` for integer labels ``y`` ``(n,)``."""
+    log_p = jax.nn.log_softmax(logits)
+    return -jnp.take_along_axis(log_p, y[:, None].astype(jnp.int32), axis=1).mean()
+
+
 def outputs(model: Any, params: Any, X: Array) -> Array:
     """The model's outputs (logits) for a batch ``X``: ``(n, n_outputs)``."""
     return jax.vmap(model.logits, in_axes=(None, 0))(params, X)
@@ -94,7 +104,7 @@ def data_loss(model: Any, params: Any, X: Array, y: Array, task: str) -> Array:
     """Mean softmax cross-entropy (classification) or mean squared error (regression)."""
     out = outputs(model, params, X)
     if task == "classification":
-        return optax.softmax_cross_entropy_with_integer_labels(out, y).mean()
+        return cross_entropy(out, y)
     return jnp.mean((out[:, 0] - y) ** 2)
 
 
@@ -146,6 +156,8 @@ def train_chunk(
 
     ``losses`` holds each step's batch objective before its update, ``(steps,)``.
     """
+    import optax
+
     with jax.numpy_dtype_promotion("standard"):  # optax mixes int32 counts with floats
         opt = make_optimizer(optimizer, hyper.learning_rate)
 
@@ -201,7 +213,7 @@ def snapshot(
     def train_objective(p: Any) -> tuple[Array, Array]:
         out = outputs(model, p, X_train)
         if task == "classification":
-            loss = optax.softmax_cross_entropy_with_integer_labels(out, y_train).mean()
+            loss = cross_entropy(out, y_train)
         else:
             loss = jnp.mean((out[:, 0] - y_train) ** 2)
         return loss + penalty(p, reg, hyper.reg_rate), (loss, out)
@@ -209,7 +221,7 @@ def snapshot(
     (_, (train_loss, train_out)), grads = jax.value_and_grad(train_objective, has_aux=True)(params)
     test_out = outputs(model, params, X_test)
     if task == "classification":
-        test_loss = optax.softmax_cross_entropy_with_integer_labels(test_out, y_test).mean()
+        test_loss = cross_entropy(test_out, y_test)
     else:
         test_loss = jnp.mean((test_out[:, 0] - y_test) ** 2)
     picture = None if grid is None else _picture(outputs(model, params, grid), task)

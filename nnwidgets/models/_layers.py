@@ -343,7 +343,7 @@ class Sequential:
             >>> [(r["name"], r["params"]) for r in net.summary()]
             [('dense_1', 15), ('dense_2', 8)]
         """
-        shapes = jax.eval_shape(self.init, jax.random.key(0))
+        shapes = self.param_shapes()
         names = iter(self.layer_names)
         rows = []
         for i, (layer, (_, out)) in enumerate(zip(self.layers, self._shapes)):  # type: ignore[attr-defined]
@@ -355,11 +355,29 @@ class Sequential:
                     else (layer.name or f"{type(layer).__name__.lower()}_{i}"),
                     "type": type(layer).__name__,
                     "output_shape": tuple(out),
-                    "params": sum(math.prod(v.shape) for v in shapes[i].values()),
+                    "params": sum(math.prod(v) for v in shapes[i].values()),
                     "activation": getattr(layer, "activation", ""),
                 }
             )
         return rows
+
+    def param_shapes(self) -> tuple[dict[str, tuple[int, ...]], ...]:
+        """The shape of every parameter, per layer (what ``init`` returns), without JAX.
+
+        Examples:
+            >>> Sequential((4,), (Dense(3, "relu"), Dense(2))).param_shapes()
+            ({'w': (4, 3), 'b': (3,)}, {'w': (3, 2), 'b': (2,)})
+        """
+        out: list[dict[str, tuple[int, ...]]] = []
+        for layer, (shape, _) in zip(self.layers, self._shapes):  # type: ignore[attr-defined]
+            if isinstance(layer, Dense):
+                out.append({"w": (math.prod(shape), layer.features), "b": (layer.features,)})
+            elif isinstance(layer, Conv2D):
+                w = (*layer.kernel_size, shape[-1], layer.features)
+                out.append({"w": w, "b": (layer.features,)})
+            else:
+                out.append({})
+        return tuple(out)
 
     def init(self, key: Array, scheme: str = "default") -> Params:
         """Random parameters: weights drawn by ``scheme``, zero biases.
@@ -489,7 +507,7 @@ class Sequential:
 
 def check_params(model: Sequential, params: Any) -> Params:
     """Return ``params`` as float32 arrays, or raise ValueError naming the first mismatch."""
-    expected = jax.eval_shape(model.init, jax.random.key(0))
+    expected = model.param_shapes()
     if not isinstance(params, (tuple, list)) or len(params) != len(expected):
         raise ValueError(
             f"params: expected a sequence of {len(expected)} per-layer dicts for this model, "
@@ -502,10 +520,8 @@ def check_params(model: Sequential, params: Any) -> Params:
         layer = {}
         for k, spec in want.items():
             arr = jnp.asarray(got[k], jnp.float32)
-            if arr.shape != spec.shape:
-                raise ValueError(
-                    f"params[{i}][{k!r}]: expected shape {spec.shape}, got {arr.shape}"
-                )
+            if arr.shape != spec:
+                raise ValueError(f"params[{i}][{k!r}]: expected shape {spec}, got {arr.shape}")
             layer[k] = arr
         out.append(layer)
     return tuple(out)

@@ -7,7 +7,6 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
 Array = jax.Array
 
@@ -15,7 +14,8 @@ Array = jax.Array
 def cross_entropy(model: Any, params: Any, X: Array, y: Array) -> Array:
     """Mean softmax cross-entropy of ``model`` on a batch ``X`` (n, *input_shape), ``y`` (n,)."""
     logits = jax.vmap(model.logits, in_axes=(None, 0))(params, X)
-    return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+    log_p = jax.nn.log_softmax(logits)
+    return -jnp.take_along_axis(log_p, jnp.asarray(y, jnp.int32)[:, None], axis=1).mean()
 
 
 def accuracy(model: Any, params: Any, X: Array, y: Array) -> float:
@@ -65,6 +65,8 @@ def fit(
         raise ValueError(f"fit: expected steps >= 1 and batch_size >= 1, got {steps}, {batch_size}")
     X = jnp.asarray(X, jnp.float32)
     y = jnp.asarray(y, jnp.int32)
+    import optax  # here: importing nnwidgets (an Explorer) never needs it
+
     opt = optax.adamw(learning_rate, weight_decay=weight_decay)
 
     def step(carry: tuple[Any, Any], k: Array) -> tuple[tuple[Any, Any], Array]:

@@ -178,9 +178,8 @@ class ExplorerState(t.HasTraits):
             raise ValueError(self.error)
         self._ready = True
         self._key = jax.random.key(self.seed)
-        self._fit_embedding()
-        self._summarise_weights()
-        self._activation_curves()
+        self._prepared: set[str] = set()
+        self._no_embedding()
         self.recompute()
 
     @property
@@ -326,7 +325,8 @@ class ExplorerState(t.HasTraits):
     @t.observe("embed_layer", "embed_method")
     def _new_embedding(self, change: t.Bunch) -> None:
         if self._ready and change.new != change.old:
-            self._fit_embedding()  # first the embedding, then the step that places the input
+            # first the embedding, then the step that places the input
+            self._fit_embedding() if "embedding" in self._prepared else self._no_embedding()
             if self._batching:
                 self._pending = True
             else:
@@ -500,6 +500,38 @@ class ExplorerState(t.HasTraits):
         with jax.disable_jit():
             return np.asarray(explain_flat(*args, method=self.method, settings=settings, **flags))
 
+    #: What ``prepare`` computes on demand (each once), for the view that first shows it.
+    PARTS = ("embedding", "weights", "activation_curves")
+
+    def prepare(self, *parts: str) -> None:
+        """Compute ``parts`` of ``PARTS`` now if not done yet (views call this when built).
+
+        The embedding's PCA, the weight statistics and the activation curves each compile
+        kernels of their own; an app computes them when a view first needs them, not at
+        start, so the first frame comes sooner.
+        """
+        for part in parts:
+            if part not in self.PARTS:
+                raise ValueError(f"part: expected one of {list(self.PARTS)}, got {part!r}")
+            if part in self._prepared:
+                continue
+            self._prepared.add(part)
+            if part == "embedding":
+                self._fit_embedding()
+                self.recompute()  # places the current input in the new embedding
+            elif part == "weights":
+                self._summarise_weights()
+            else:
+                self._activation_curves()
+
+    def _no_embedding(self) -> None:
+        """Zeros in place of the PCA until ``prepare("embedding")`` (the kernel's shapes)."""
+        size = dict(zip(self.model.layer_names, self.model.layer_sizes))[self.embed_layer]
+        self._pca = (np.zeros(size, np.float32), np.zeros((size, 2), np.float32))
+        self._ref = (np.zeros((1, 1), np.float32), np.zeros((1, 2), np.float32))
+        self.set_trait("embedding_points", np.zeros((0, 2), np.float32))
+        self.set_trait("embedding_labels", np.zeros(0, np.int32))
+
     def _fit_embedding(self) -> None:
         """PCA (or t-SNE, once per layer) of ``embed_layer`` over the data set."""
         ds = self.dataset
@@ -507,10 +539,7 @@ class ExplorerState(t.HasTraits):
             acts = layer_outputs(self.model, self.params, ds.X, layer=self.embed_layer)
             fitted = pca(acts, k=2)
         except Exception:  # e.g. an untraceable user model: no embedding, nothing else lost
-            size = dict(zip(self.model.layer_names, self.model.layer_sizes))[self.embed_layer]
-            self._pca = (np.zeros(size, np.float32), np.zeros((size, 2), np.float32))
-            self.set_trait("embedding_points", np.zeros((0, 2), np.float32))
-            self.set_trait("embedding_labels", np.zeros(0, np.int32))
+            self._no_embedding()
             return
         self._pca = (np.asarray(fitted.mean), np.asarray(fitted.components))
         points = np.asarray(fitted.coords)

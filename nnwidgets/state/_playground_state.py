@@ -585,6 +585,9 @@ class PlaygroundState(t.HasTraits):
                 self.status = "ready"
             self.set_trait("version", self.version + 1)
 
+    def prepare(self, *parts: str) -> None:
+        """Nothing to do: every update publishes the weight statistics (views call this)."""
+
     # user edits ------------------------------------------------------------------
     def add_point(self, x1: float, x2: float, label: float | None = None) -> None:
         """Add a training point of a 2-D set (label: ``add_label`` by default)."""

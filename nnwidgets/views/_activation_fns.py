@@ -20,6 +20,7 @@ class ActivationFunctionView(StateView, W.VBox):
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
+        state.prepare("activation_curves")  # computed when a view first needs it
         names = list(state.model.layer_names)
         self.layer = W.Dropdown(options=names, value=names[0], description="layer")
         self.layer.observe(self._redraw, names="value")

@@ -32,6 +32,7 @@ class EmbeddingView(StateView, W.VBox):
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
+        state.prepare("embedding")  # computed when a view first needs it
         names = list(state.model.layer_names)
         self.layer = W.Dropdown(options=names, description="layer")
         self.layer.value = state.embed_layer

@@ -51,6 +51,7 @@ class WeightsView(StateView, W.VBox):
 
     def __init__(self, state: ExplorerState, layer: str | None = None, **kwargs: object) -> None:
         self.state = state
+        state.prepare("weights")  # computed when a view first needs it
         self.index = weight_layers(state) if state.weight_summary else {}
         if not self.index:
             note = W.HTML('<div class="nnw-note">weights need a Sequential model</div>')
