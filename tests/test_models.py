@@ -432,3 +432,40 @@ def test_explain_runs_on_the_bundled_cnn():
     assert [p.size for p in e.post] == list(m.model.layer_sizes)
     for got, want in zip(e.post, trace.values()):
         np.testing.assert_allclose(got, np.ravel(want.post), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("shape", "conv", "pool"),
+    [
+        ((8, 8, 1), Conv2D(4, (3, 3), 1, "SAME"), MaxPool2D()),
+        ((9, 7, 2), Conv2D(3, (2, 4), (2, 3), "SAME"), AvgPool2D(2)),
+        ((9, 7, 2), Conv2D(3, (3, 2), (2, 1), "VALID"), MaxPool2D(2, 1)),
+        ((10, 10, 3), Conv2D(5, 5, 2, "SAME"), MaxPool2D(3)),
+    ],
+)
+def test_conv_and_pooling_equal_xla_reference(shape, conv, pool):
+    """The patches-@-kernel convolution and the tiled pooling equal lax's conv / reduce_window."""
+    net = Sequential(shape, (conv, pool, Flatten(), Dense(2)))
+    params = net.init(jax.random.key(1))
+    x = jax.random.normal(jax.random.key(2), shape)
+    _, trace = net.apply(params, x)
+    want = (
+        jax.lax.conv_general_dilated(
+            x[None],
+            params[0]["w"],
+            conv.stride,
+            conv.padding,
+            dimension_numbers=("NHWC", "HWIO", "NHWC"),
+        )[0]
+        + params[0]["b"][None, None, :]
+    )
+    np.testing.assert_allclose(trace["conv_1"].pre, want, rtol=1e-5, atol=2e-6)
+    h = trace["conv_1"].post
+    init, op = (0.0, jax.lax.add) if isinstance(pool, AvgPool2D) else (-np.inf, jax.lax.max)
+    pooled = jax.lax.reduce_window(
+        h, np.array(init, np.float32), op, (*pool.window, 1), (*pool.strides, 1), "VALID"
+    )
+    if isinstance(pool, AvgPool2D):
+        pooled = pooled / float(np.prod(pool.window))
+    logits = pooled.reshape(-1) @ params[3]["w"] + params[3]["b"]
+    np.testing.assert_allclose(net.logits(params, x), logits, rtol=1e-5, atol=2e-6)
