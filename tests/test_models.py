@@ -469,3 +469,33 @@ def test_conv_and_pooling_equal_xla_reference(shape, conv, pool):
         pooled = pooled / float(np.prod(pool.window))
     logits = pooled.reshape(-1) @ params[3]["w"] + params[3]["b"]
     np.testing.assert_allclose(net.logits(params, x), logits, rtol=1e-5, atol=2e-6)
+
+
+def test_max_pool_gradient_goes_to_the_first_maximum_like_reduce_window():
+    """Ties (ReLU of a constant background) must not split the gradient (PyTorch does not)."""
+    net = Sequential((6, 6), (Conv2D(2, 3, activation="relu"), MaxPool2D(), Flatten(), Dense(3)))
+    params = net.init(jax.random.key(3))
+    params = (
+        {"w": params[0]["w"], "b": jnp.array([0.5, 0.2])},  # positive bias: flat regions tie
+        *params[1:],
+    )
+    x = jnp.zeros((6, 6)).at[1:3, 1:3].set(1.0)
+
+    def reference(x):
+        h = jax.lax.conv_general_dilated(
+            x[None, :, :, None],
+            params[0]["w"],
+            (1, 1),
+            "SAME",
+            dimension_numbers=("NHWC", "HWIO", "NHWC"),
+        )[0]
+        h = jax.nn.relu(h + params[0]["b"][None, None, :])
+        h = jax.lax.reduce_window(
+            h, np.array(-np.inf, np.float32), jax.lax.max, (2, 2, 1), (2, 2, 1), "VALID"
+        )
+        return h.reshape(-1) @ params[3]["w"] + params[3]["b"]
+
+    for k in range(3):
+        want = jax.grad(lambda z, k=k: reference(z)[k])(x)
+        got = jax.grad(lambda z, k=k: net.logits(params, z)[k])(x)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -525,10 +525,19 @@ def _conv_im2col(h: Array, w: Array, layer: Conv2D) -> Array:
 
 
 def _tiled_pool(h: Array, window: tuple[int, int], mean: bool) -> Array:
-    """Max (or mean) over non-overlapping ``window`` tiles; a ragged border is dropped."""
+    """Max (or mean) over non-overlapping ``window`` tiles; a ragged border is dropped.
+
+    The max is taken at the first arg-max of each tile (row-major), so its gradient goes to
+    that one element, as with ``reduce_window`` and PyTorch; ``jnp.max`` would split it
+    among ties, which are common here (ReLU of a constant background).
+    """
     (wh, ww), (H, W, C) = window, h.shape
     tiles = h[: H // wh * wh, : W // ww * ww].reshape(H // wh, wh, W // ww, ww, C)
-    return tiles.mean(axis=(1, 3)) if mean else tiles.max(axis=(1, 3))
+    if mean:
+        return tiles.mean(axis=(1, 3))
+    flat = tiles.transpose(0, 2, 4, 1, 3).reshape(H // wh, W // ww, C, wh * ww)
+    first = jnp.argmax(flat, axis=-1)[..., None]
+    return jnp.take_along_axis(flat, first, axis=-1)[..., 0]
 
 
 def check_params(model: Sequential, params: Any) -> Params:
