@@ -33,7 +33,6 @@ import jax
 import numpy as np
 
 from nnwidgets import Playground
-from nnwidgets.kernels import snapshot, train_chunk
 from nnwidgets.models import FEATURES
 
 PROBLEMS = {
@@ -57,60 +56,24 @@ PROBLEMS = {
 CHUNK = 100
 
 
-def _chunk(s: Any, steps: int = CHUNK) -> Any:
-    return train_chunk(
-        s.model,
-        s.params,
-        s.opt_state,
-        s._X_train,
-        s._y_train,
-        s._batch_key,
-        np.int32(s.step),
-        s.hyper(),
-        optimizer=s.optimizer,
-        task=s.task,
-        reg=s.regularization,
-        batch_size=s.batch_size,
-        steps=steps,
-    )
-
-
-def _snap(s: Any, params: Any) -> Any:
-    return jax.device_get(
-        snapshot(
-            s.model,
-            params,
-            s._X_train,
-            s._y_train,
-            s._X_test,
-            s._y_test,
-            s._grid,
-            s._thumb_grid,
-            s.hyper(),
-            task=s.task,
-            reg=s.regularization,
-        )
-    )
-
-
 def measure_python(seconds: float) -> list[dict[str, Any]]:
     rows = []
     for name, config in PROBLEMS.items():
         pg = Playground(**config, speed=100)
         s = pg.state
-        params, _, losses = _chunk(s)  # compile
+        params, _, losses = s.chunk(CHUNK)  # compile
         np.asarray(losses)
-        _snap(s, params)
+        s.snapshot(params)
         n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
-            np.asarray(_chunk(s)[2])
+            np.asarray(s.chunk(CHUNK)[2])
             n += CHUNK
         kernel = n / (time.perf_counter() - t0)
         n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
-            params, _, losses = _chunk(s)
+            params, _, losses = s.chunk(CHUNK)
             np.asarray(losses)
-            _snap(s, params)
+            s.snapshot(params)
             n += CHUNK
         with_snapshot = n / (time.perf_counter() - t0)
         step0, version0 = s.step, s.version

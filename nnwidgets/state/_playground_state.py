@@ -435,28 +435,11 @@ class PlaygroundState(t.HasTraits):
                 f"batch_size: expected at most the {len(self._y_train)} training examples, "
                 f"got {self.batch_size}"
             )
-        statics = {
-            "optimizer": self.optimizer,
-            "task": self.task,
-            "reg": self.regularization,
-            "batch_size": self.batch_size,
-            "steps": steps,
-        }
-        signature = (self.model, *statics.values())
-        if signature not in self._compiled:
+        signature = (self.model, self.optimizer, self.task, self.regularization, self.batch_size)
+        if (*signature, steps) not in self._compiled:
             self.status = "compiling the training step…"
-        params, opt_state, losses = train_chunk(
-            self.model,
-            self.params,
-            self.opt_state,
-            self._X_train,
-            self._y_train,
-            self._batch_key,
-            np.int32(self.step),
-            self.hyper(),
-            **statics,
-        )
-        self._compiled.add(signature)
+        params, opt_state, losses = self.chunk(steps)
+        self._compiled.add((*signature, steps))
         if self.playing:
             self.status = "training"
         if not np.isfinite(np.asarray(losses)).all():
@@ -467,6 +450,45 @@ class PlaygroundState(t.HasTraits):
         self.params, self.opt_state = params, opt_state
         self.set_trait("step", self.step + steps)
         self.set_trait("epoch", self.step / self.steps_per_epoch)
+
+    def chunk(self, steps: int) -> tuple[Any, Any, Any]:
+        """``steps`` steps from the current weights: ``(params, opt_state, losses)``.
+
+        Pure: the state keeps its weights (``_advance`` commits them; benchmarks time this).
+        """
+        return train_chunk(
+            self.model,
+            self.params,
+            self.opt_state,
+            self._X_train,
+            self._y_train,
+            self._batch_key,
+            np.int32(self.step),
+            self.hyper(),
+            optimizer=self.optimizer,
+            task=self.task,
+            reg=self.regularization,
+            batch_size=self.batch_size,
+            steps=steps,
+        )
+
+    def snapshot(self, params: Any = None) -> Any:
+        """The ``snapshot`` kernel for ``params`` (default: the current weights), on the host."""
+        return jax.device_get(
+            snapshot(
+                self.model,
+                self.params if params is None else params,
+                self._X_train,
+                self._y_train,
+                self._X_test,
+                self._y_test,
+                self._grid,
+                self._thumb_grid,
+                self.hyper(),
+                task=self.task,
+                reg=self.regularization,
+            )
+        )
 
     def step_once(self) -> None:
         """Pause if playing, then train exactly one batch and publish."""
@@ -533,21 +555,7 @@ class PlaygroundState(t.HasTraits):
     # publishing ------------------------------------------------------------------
     def _publish(self) -> None:
         """One snapshot kernel call, one transfer, all outputs under one notification hold."""
-        snap = jax.device_get(
-            snapshot(
-                self.model,
-                self.params,
-                self._X_train,
-                self._y_train,
-                self._X_test,
-                self._y_test,
-                self._grid,
-                self._thumb_grid,
-                self.hyper(),
-                task=self.task,
-                reg=self.regularization,
-            )
-        )
+        snap = self.snapshot()
         names = self.model.layer_names
         history = self.history
         row = (
