@@ -13,20 +13,15 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ._canvas_js import COMMON_JS
+
 # Plot-area margins in CSS pixels (left, top, right, bottom): ticks and labels live in them.
 MARGIN = (30, 8, 8, 24)
 
-_ESM = """
-const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
+_ESM = (
+    COMMON_JS
+    + """
 const M = { l: 30, t: 8, r: 8, b: 24 };  // mirrors MARGIN in _boundary_canvas.py
-function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
-  if (!v) return new T(0);
-  if (v instanceof ArrayBuffer) v = new DataView(v);
-  if (!ArrayBuffer.isView(v)) return new T(0);
-  const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
-  if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
-  return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
-}
 function colour(v, lo, hi) {  // orange at lo, white in the middle, blue at hi (clipped)
   let s = (v - lo) / (hi - lo);
   s = s === s ? Math.min(1, Math.max(0, s)) : 0.5;
@@ -134,6 +129,7 @@ function render({ model, el }) {
 }
 export default { render };
 """
+)
 
 
 def data_to_pixel(

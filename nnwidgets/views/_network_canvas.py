@@ -13,20 +13,15 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ._canvas_js import COMMON_JS
+
 MARGIN_X = 64  # px left of the first and right of the last column (room for input labels)
 TOP, BOTTOM = 24, 8  # px above the nodes (column names) and below them
 
-_ESM = """
-const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
+_ESM = (
+    COMMON_JS
+    + """
 const MX = 64, TOP = 24, BOTTOM = 8;  // mirror _network_canvas.py
-function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
-  if (!v) return new T(0);
-  if (v instanceof ArrayBuffer) v = new DataView(v);
-  if (!ArrayBuffer.isView(v)) return new T(0);
-  const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
-  if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
-  return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
-}
 const mix = (a, b, f) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * f));
 const colour = (v) => (v === v ? (v < 0 ? mix(WHITE, ORANGE, Math.min(1, -v)) :
   mix(WHITE, BLUE, Math.min(1, v))) : WHITE);  // v in [-1, 1]
@@ -179,6 +174,7 @@ function render({ model, el }) {
 }
 export default { render };
 """
+)
 
 
 def node_size(columns: Sequence[int], height: int, node_px: int) -> int:

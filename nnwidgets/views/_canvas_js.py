@@ -1,0 +1,14 @@
+"""JavaScript shared by the Playground's anywidget canvases (prepended to each ``_ESM``)."""
+
+#: TensorFlow-Playground colours, and ``arr(v, T)``: a synced Bytes trait as a typed array.
+COMMON_JS = """
+const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
+function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
+  if (!v) return new T(0);
+  if (v instanceof ArrayBuffer) v = new DataView(v);
+  if (!ArrayBuffer.isView(v)) return new T(0);
+  const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
+  if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
+  return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
+}
+"""
