@@ -34,10 +34,10 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     e = expected(ex.state, x)
     np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
     np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(attr_view.mark.color, e.attribution, rtol=1e-5, atol=1e-7)
+    # colours: the map over its own max |value| on a fixed [-1, 1] scale (no scale message)
     limit = float(np.abs(e.attribution).max())
-    assert attr_view.colors.min == pytest.approx(-limit)
-    assert attr_view.colors.max == pytest.approx(limit)
+    np.testing.assert_allclose(attr_view.mark.color, e.attribution / limit, rtol=1e-5, atol=1e-7)
+    assert (attr_view.colors.min, attr_view.colors.max) == (-1.0, 1.0)
     # one batched message per mark per step (hold_sync), carrying y as a binary buffer
     assert len(updates(probs_view.bars)) == n_prob + 1
     assert len(updates(attr_view.mark)) == n_attr + 1
@@ -68,7 +68,8 @@ def test_painting_a_pixel_updates_heatmap():
     x = np.asarray(value, np.float32).reshape(8, 8)
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
-    np.testing.assert_allclose(attr_view.mark.color, e.attribution, rtol=1e-5, atol=1e-7)
+    limit = float(np.abs(e.attribution).max())
+    np.testing.assert_allclose(attr_view.mark.color, e.attribution / limit, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(ex.views[3].bars.y, e.probs, rtol=1e-6)
     # painted values are not echoed back (echo_update=False on the canvas value)
     assert not [m for m in painter.canvas.comm.messages if m and m.get("method") == "echo_update"]

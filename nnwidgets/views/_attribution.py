@@ -14,11 +14,15 @@ SCHEME = "RdBu"  # red negative, blue positive, white at zero
 
 
 class AttributionView(StateView, W.VBox):
-    """Draws ``state.attribution`` with a colour scale symmetric around zero."""
+    """Draws ``state.attribution`` with a colour scale symmetric around zero.
+
+    The colours are the map divided by its largest magnitude on a fixed [-1, 1] scale, so a
+    step sends the mark only (not the scale too); the bars and the table keep the values.
+    """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
-        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0)
+        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
         if len(state.input_shape) == 2:
             self.mark, axes = self._heatmap()
         else:
@@ -73,12 +77,10 @@ class AttributionView(StateView, W.VBox):
         s = self.state
         a = f32(s.attribution)
         limit = float(np.abs(a).max()) or 1.0  # a constant model gives all zeros: no 0/0
-        with self.colors.hold_sync():
-            self.colors.min, self.colors.max = -limit, limit
         with self.mark.hold_sync():
             if isinstance(self.mark, bq.Bars):
                 self.mark.y = a
-            self.mark.color = a
+            self.mark.color = a / np.float32(limit)
         self.figure.title = f"{s.method} · class {s.class_names[s.explained]}"
         gap = s.completeness_gap
         gap = (

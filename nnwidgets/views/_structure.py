@@ -47,7 +47,7 @@ class StructureView(StateView, W.VBox):
         self.mode = W.ToggleButtons(options=["weights", "gradients"], description="links")
         self.mode.observe(self._redraw, names="value")
         xs, ys = bq.LinearScale(), bq.LinearScale()
-        self.node_colors = bq.ColorScale(scheme="RdBu", mid=0.0)
+        self.node_colors = bq.ColorScale(scheme="RdBu", mid=0.0, min=-1.0, max=1.0)
         self.link_colors = bq.ColorScale(scheme="PuOr", mid=0.0)
         self.graph = bq.Graph(
             node_data=[],
@@ -111,10 +111,9 @@ class StructureView(StateView, W.VBox):
         links = self._links(shown, offsets, len(nodes))
         link_limit = float(np.nanmax(np.abs(links), initial=0.0)) or 1.0
         with self.node_colors.hold_sync(), self.link_colors.hold_sync(), self.graph.hold_sync():
-            self.node_colors.min, self.node_colors.max = -limit, limit
             self.link_colors.min, self.link_colors.max = -link_limit, link_limit
             self.graph.node_data, self.graph.x, self.graph.y = nodes, np.array(xs), np.array(ys)
-            self.graph.color = colors
+            self.graph.color = colors / np.float32(limit)
             self.graph.link_data = _link_data(links, link_limit)
         hidden = [
             f"{n}: {len(v) - len(i)} of {len(v)}"
