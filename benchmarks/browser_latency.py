@@ -482,12 +482,17 @@ def _run_server(browser, kind, nodelay, notebooks, work, steps, model) -> dict[s
             finally:
                 p.close()
     finally:
-        if first is not None:
-            with contextlib.suppress(Exception):
-                first.page.context.close()
-        server.stop()
-        out["nodelay_logged"] = _log_has_nodelay(server)
+        _teardown(first, server, out)
     return out
+
+
+def _teardown(first: Page | None, server: nb.Server, out: dict[str, Any]) -> None:
+    """Close the first page's context, stop the server, record whether it logged NODELAY."""
+    if first is not None:
+        with contextlib.suppress(Exception):
+            first.page.context.close()
+    server.stop()
+    out["nodelay_logged"] = _log_has_nodelay(server)
 
 
 def _run_preheat(browser, notebooks, work) -> dict[str, Any]:
@@ -522,11 +527,7 @@ def _run_preheat(browser, notebooks, work) -> dict[str, Any]:
         finally:
             p.close()
     finally:
-        if first is not None:
-            with contextlib.suppress(Exception):
-                first.page.context.close()
-        server.stop()
-        out["nodelay_logged"] = _log_has_nodelay(server)
+        _teardown(first, server, out)
     return out
 
 

@@ -51,13 +51,18 @@ class Playground(W.VBox):
     HIDEABLE: tuple[str, ...] = ()  # filled below from the controls' names
 
     def __init__(self, data: Any = None, *, hide: Sequence[str] = (), **config: Any) -> None:
-        hide = [hide] if isinstance(hide, str) else list(hide)
-        unknown = [h for h in hide if h not in self.HIDEABLE]
-        if unknown:
-            raise ValueError(f"hide: expected names from {list(self.HIDEABLE)}, got {unknown}")
+        hide = self._check_hide(hide)
         with compiling_notice():
             self.state = PlaygroundState(data=data, **config)
         self._build(hide)
+
+    @classmethod
+    def _check_hide(cls, hide: Sequence[str]) -> list[str]:
+        hide = [hide] if isinstance(hide, str) else list(hide)
+        unknown = [h for h in hide if h not in cls.HIDEABLE]
+        if unknown:
+            raise ValueError(f"hide: expected names from {list(cls.HIDEABLE)}, got {unknown}")
+        return hide
 
     def _build(self, hide: list[str]) -> None:
         s = self.state
@@ -101,8 +106,8 @@ class Playground(W.VBox):
         """(Re)build the weights and gradients tabs for the current architecture."""
         for view in self.tabs.children:
             view.close()
-        shown = [(n, c) for n, c in (("weights", WeightsView), ("gradients", GradientsView))]
-        shown = [(n, c) for n, c in shown if n not in self.hidden]
+        tabs = (("weights", WeightsView), ("gradients", GradientsView))
+        shown = [(name, cls) for name, cls in tabs if name not in self.hidden]
         self.tabs.children = [cls(self.state) for _, cls in shown]
         self.tabs.titles = [name for name, _ in shown]
         self.tabs.layout.display = None if shown else "none"
@@ -117,11 +122,8 @@ class Playground(W.VBox):
     @classmethod
     def from_json(cls, text: str, *, hide: Sequence[str] = ()) -> Playground:
         """A Playground exactly as saved by ``to_json`` (ValueError for a corrupt scene)."""
+        hide = cls._check_hide(hide)
         app = cls.__new__(cls)
-        hide = [hide] if isinstance(hide, str) else list(hide)
-        unknown = [h for h in hide if h not in cls.HIDEABLE]
-        if unknown:
-            raise ValueError(f"hide: expected names from {list(cls.HIDEABLE)}, got {unknown}")
         with compiling_notice():
             app.state = PlaygroundState.from_json(text)
         app._build(hide)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from ..models import logits_cross_entropy
 from ._types import Array
 from ._weights import WeightStats, weight_stats
 
@@ -89,23 +90,21 @@ def init_opt_state(optimizer: str, params: Any) -> Any:
         return make_optimizer(optimizer, 0.0).init(params)
 
 
-def cross_entropy(logits: Array, y: Array) -> Array:
-    """Mean softmax cross-entropy of ``logits`` ``(n, C)`` for integer labels ``y`` ``(n,)``."""
-    log_p = jax.nn.log_softmax(logits)
-    return -jnp.take_along_axis(log_p, y[:, None].astype(jnp.int32), axis=1).mean()
-
-
 def outputs(model: Any, params: Any, X: Array) -> Array:
     """The model's outputs (logits) for a batch ``X``: ``(n, n_outputs)``."""
     return jax.vmap(model.logits, in_axes=(None, 0))(params, X)
 
 
-def data_loss(model: Any, params: Any, X: Array, y: Array, task: str) -> Array:
+def output_loss(out: Array, y: Array, task: str) -> Array:
     """Mean softmax cross-entropy (classification) or mean squared error (regression)."""
-    out = outputs(model, params, X)
     if task == "classification":
-        return cross_entropy(out, y)
+        return logits_cross_entropy(out, y)
     return jnp.mean((out[:, 0] - y) ** 2)
+
+
+def data_loss(model: Any, params: Any, X: Array, y: Array, task: str) -> Array:
+    """``output_loss`` of the model's outputs for the batch ``X``."""
+    return output_loss(outputs(model, params, X), y, task)
 
 
 def penalty(params: Any, reg: str, rate: Array) -> Array:
@@ -212,18 +211,12 @@ def snapshot(
 
     def train_objective(p: Any) -> tuple[Array, Array]:
         out = outputs(model, p, X_train)
-        if task == "classification":
-            loss = cross_entropy(out, y_train)
-        else:
-            loss = jnp.mean((out[:, 0] - y_train) ** 2)
+        loss = output_loss(out, y_train, task)
         return loss + penalty(p, reg, hyper.reg_rate), (loss, out)
 
     (_, (train_loss, train_out)), grads = jax.value_and_grad(train_objective, has_aux=True)(params)
     test_out = outputs(model, params, X_test)
-    if task == "classification":
-        test_loss = cross_entropy(test_out, y_test)
-    else:
-        test_loss = jnp.mean((test_out[:, 0] - y_test) ** 2)
+    test_loss = output_loss(test_out, y_test, task)
     picture = None if grid is None else _picture(outputs(model, params, grid), task)
     neurons = None
     if thumb_grid is not None:

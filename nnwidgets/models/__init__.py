@@ -35,6 +35,7 @@ from ._toy import toy_dataset as toy_dataset
 from ._train import accuracy as accuracy
 from ._train import cross_entropy as cross_entropy
 from ._train import fit as fit
+from ._train import logits_cross_entropy as logits_cross_entropy
 
 __all__ = [
     "ACTIVATIONS",
@@ -67,6 +68,7 @@ __all__ = [
     "fit",
     "load_dataset",
     "load_weights",
+    "logits_cross_entropy",
     "plane_grid",
     "pretrained",
     "save_weights",

@@ -11,11 +11,19 @@ import numpy as np
 Array = jax.Array
 
 
-def cross_entropy(model: Any, params: Any, X: Array, y: Array) -> Array:
-    """Mean softmax cross-entropy of ``model`` on a batch ``X`` (n, *input_shape), ``y`` (n,)."""
-    logits = jax.vmap(model.logits, in_axes=(None, 0))(params, X)
+def logits_cross_entropy(logits: Array, y: Array) -> Array:
+    """Mean softmax cross-entropy of ``logits`` ``(n, C)`` for integer labels ``y`` ``(n,)``.
+
+    From ``log_softmax``: for a confident correct class this is closer to the float64 value
+    than ``logsumexp(logits) - logits[y]`` (optax's form).
+    """
     log_p = jax.nn.log_softmax(logits)
     return -jnp.take_along_axis(log_p, jnp.asarray(y, jnp.int32)[:, None], axis=1).mean()
+
+
+def cross_entropy(model: Any, params: Any, X: Array, y: Array) -> Array:
+    """Mean softmax cross-entropy of ``model`` on a batch ``X`` (n, *input_shape), ``y`` (n,)."""
+    return logits_cross_entropy(jax.vmap(model.logits, in_axes=(None, 0))(params, X), y)
 
 
 def accuracy(model: Any, params: Any, X: Array, y: Array) -> float:

@@ -305,15 +305,16 @@ class PlaygroundState(t.HasTraits):
     def _reload(self) -> None:
         """New data: rebuilt arrays, and a new network only if the old one cannot take them."""
         with self._lock:
-            old_shape = self.data.X_train.shape[1:] if self.data is not None else None
             try:
                 self._load_data()
             except ValueError as e:
                 self.error = str(e)
                 return
             if self.hidden and max(self.hidden) > self.max_neurons:  # digits -> 2-D set
+                # narrower layers: the structure observer builds and publishes the new network
                 self.set_trait("hidden", [min(n, self.max_neurons) for n in self.hidden])
-            if self.build_model() != self.model or old_shape is None:
+                return
+            if self.build_model() != self.model:
                 self._new_network()  # other inputs or classes: the old weights cannot fit
             self._publish()
 
