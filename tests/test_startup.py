@@ -152,3 +152,41 @@ def test_connection_sets_tcp_nodelay_unless_switched_off(monkeypatch, switch, ex
     sock = conn.websocket_handler.ws_connection.stream.socket
     assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == expected
     assert server.with_nodelay(server.NoDelayConnection) is server.NoDelayConnection
+
+
+DISPATCH = """
+import json
+from jax._src import xla_bridge
+import nnwidgets.apps
+import jax
+started = xla_bridge.backends_are_initialized()
+jax.numpy.ones(3).sum().block_until_ready()
+print(json.dumps({"async": jax.config.read("jax_cpu_enable_async_dispatch"),
+                  "started_by_import": started}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, False),
+        ({"NNWIDGETS_CPU_ASYNC_DISPATCH": "1"}, True),
+        ({"JAX_CPU_ENABLE_ASYNC_DISPATCH": "true"}, True),
+    ],
+)
+def test_cpu_dispatch_is_synchronous_unless_switched_back(env, expected):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NNWIDGETS_CPU_ASYNC_DISPATCH", "JAX_CPU_ENABLE_ASYNC_DISPATCH")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", DISPATCH],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    # importing nnwidgets starts no JAX client, so the setting is in place when one starts
+    assert result == {"async": expected, "started_by_import": False}
