@@ -34,3 +34,6 @@ def configure_cpu_dispatch() -> bool:
         return False
     jax.config.update("jax_cpu_enable_async_dispatch", False)
     return True
+
+
+SYNC_CPU_DISPATCH = configure_cpu_dispatch()  # on import: before the first computation

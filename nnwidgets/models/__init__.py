@@ -1,10 +1,7 @@
 """Pure-JAX models: layer specs, parameters, adapters, bundled data sets and weights."""
 
-from .._runtime import configure_cpu_dispatch
-
-configure_cpu_dispatch()  # before any array exists: JAX reads it when its CPU client starts
-
-
+# first: JAX's CPU dispatch is set before any array exists (JAX reads it when its client starts)
+from .. import _runtime as _runtime
 from ._data import DATASETS as DATASETS
 from ._data import Dataset as Dataset
 from ._data import dataset_from_arrays as dataset_from_arrays

@@ -8,7 +8,7 @@ import bqplot as bq
 import ipywidgets as W
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, steady_scale
 from ._convert import f32
 
 
@@ -21,7 +21,7 @@ class ActivationView(StateView, W.HBox):
         figures = []
         for name, values in state.activations.items():
             values = f32(values).ravel()  # conv layers: (H, W, C) drawn flat, channel last
-            xs, ys = bq.OrdinalScale(), bq.LinearScale()
+            xs, ys = bq.OrdinalScale(), steady_scale()
             bars = bq.Bars(
                 x=[str(i) for i in range(len(values))],
                 y=f32(values),

@@ -7,7 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, steady_scale
 from ._convert import f32, number, values_table
 
 SCHEME = "RdBu"  # red negative, blue positive, white at zero
@@ -58,7 +58,7 @@ class AttributionView(StateView, W.VBox):
         return mark, axes
 
     def _bars(self) -> tuple[bq.Mark, list[bq.Axis]]:
-        xs, ys = bq.OrdinalScale(), bq.LinearScale()
+        xs, ys = bq.OrdinalScale(), steady_scale()
         names = [f"{i}" for i in range(len(self.state.dataset.feature_names))]
         mark = bq.Bars(
             x=names,

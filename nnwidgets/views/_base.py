@@ -5,7 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import bqplot as bq
 import ipywidgets as W
+import traitlets as t
+
+
+def steady_scale(**kwargs: Any) -> bq.LinearScale:
+    """A data-driven linear scale that keeps its domain while the data stay inside it.
+
+    bqplot's ``stabilized`` mode: the domain (the data range padded by 25 %) changes only
+    when the data leave it or shrink below 60 % of it. A slider step then redraws the bars
+    alone, not the axis and every mark on the scale (in JupyterLab that was ~7 ms of the
+    page's main thread per step), and the axis holds still under the hand.
+    """
+    return bq.LinearScale(stabilized=True, **kwargs)
+
+
+class InputSlider(W.FloatSlider):
+    """A FloatSlider whose value the kernel does not echo back (one message less per step).
+
+    The page already shows the value it sent; when the kernel changes the value itself
+    (a sample loaded, a refused input) it still sends a normal update.
+    """
+
+    value = t.CFloat(0.0, help="Float value").tag(sync=True, echo_update=False)
 
 
 def widget_tree(root: Any) -> list[Any]:

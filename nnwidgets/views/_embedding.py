@@ -6,7 +6,7 @@ import bqplot as bq
 import ipywidgets as W
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, steady_scale
 from ._convert import f32, number
 
 PALETTE = [
@@ -42,7 +42,7 @@ class EmbeddingView(StateView, W.VBox):
         self.method.observe(lambda c: setattr(state, "embed_method", c.new), names="value")
         self.progress = W.FloatProgress(value=1.0, min=0.0, max=1.0, layout={"width": "160px"})
         self.progress.add_class("nnw-embedding-progress")
-        xs, ys = bq.LinearScale(), bq.LinearScale()
+        xs, ys = steady_scale(), steady_scale()
         cs = bq.OrdinalColorScale(colors=PALETTE[: max(2, len(state.class_names))])
         self.cloud = bq.Scatter(
             x=[],

@@ -9,7 +9,7 @@ import numpy as np
 import traitlets as t
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import InputSlider, StateView
 from ._convert import f32
 
 STEP = 0.01
@@ -29,7 +29,7 @@ class InputSliders(StateView, W.GridBox):
         lo, hi = f32(state.dataset.lo).ravel(), f32(state.dataset.hi).ravel()
         self.sliders = []
         for i, name in enumerate(state.dataset.feature_names):
-            s = W.FloatSlider(
+            s = InputSlider(
                 value=round(float(x[i]), 2),
                 min=math.floor(lo[i] / STEP) * STEP,
                 max=math.ceil(hi[i] / STEP) * STEP,
