@@ -246,6 +246,35 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     ex.close()
 
 
+def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
+    """The page gets no echo of the value it sent, and every mark a step redraws has scales
+    whose domain stays put: fixed, or bqplot's stabilized mode (a domain that followed each
+    value would redraw the axis and every mark on the scale in the browser)."""
+    import bqplot as bq
+
+    from nnwidgets.views._base import widget_tree
+
+    ex = Explorer("breast_cancer")
+    slider = ex.views[2].sliders[3]
+    marks = [w for w in widget_tree(ex) if isinstance(w, bq.Mark)]
+    before = {m.model_id: len(m.comm.messages) for m in marks}
+    sent = len(slider.comm.messages)
+    slider.set_state({"value": slider.value + 0.05})
+    assert slider.comm.messages[sent:] == []  # stock ipywidgets 8 sends an echo_update
+    checked = 0
+    for mark in marks:
+        for message in mark.comm.messages[before[mark.model_id] :]:
+            for key in set(message.get("state", {})) & set(mark.scales):
+                scale, checked = mark.scales[key], checked + 1
+                fixed = scale.min is not None and scale.max is not None
+                if isinstance(scale, bq.LinearScale):
+                    assert fixed or scale.stabilized, (type(mark).__name__, key)
+                elif isinstance(scale, bq.ColorScale):
+                    assert fixed, (type(mark).__name__, key)
+    assert checked >= 5  # probabilities, attribution (height and colour), activations, graph
+    ex.close()
+
+
 def test_clicking_a_neuron_explains_it_with_one_recompute():
     ex = Explorer("iris")
     view = next(v for v in ex.views if isinstance(v, ActivationView))
