@@ -9,12 +9,15 @@
    1,797 digits before timing anything.
 2. For each method both libraries have, times (a) one input, the slider case (nnwidgets: the
    method's kernel, jitted and already compiled, result through ``np.asarray``; plus the fused
-   Explorer update ``explain_flat``, forward + activations + probabilities + saliency in one
-   call, against Captum's saliency + a separate forward pass for the probabilities) and (b)
-   all 1,797 digits at once (nnwidgets: ``jax.vmap`` of the kernel; Captum: one batched
-   call). Captum and nnwidgets alternate (single input: in turns of ``--block`` calls, 10 by
-   default: switching framework on every call cost each side ~40 us here, most likely cold
-   caches, which a slider drag never pays; ``--block 1`` alternates call by call), so machine noise
+   Explorer update ``explain_flat``, every layer's activation + probabilities + the map (the
+   Explorer's saliency, and its default IG: midpoint, 32 steps, with the completeness gap) in
+   one call, against Captum's attribute() + a forward pass whose hooks keep each layer's
+   output, IG with ``return_convergence_delta``) and (b) all 1,797 digits at once
+   (nnwidgets: ``attribute_batch``, ``jax.vmap`` of the kernel in chunks of about 4,096
+   model evaluations; Captum: one batched call). Captum and nnwidgets alternate (single
+   input: in turns of ``--block`` calls, 10 by default: switching framework on every call
+   cost each side ~40 us here, most likely cold caches, which a slider drag never pays;
+   ``--block 1`` alternates call by call), so machine noise
    hits both alike. Captum gets its fastest settings: every perturbation in one forward
    (``perturbations_per_eval``), all IG steps and noise samples in one batch; its KernelShap
    and Lime loop over a batch one example at a time, so their batch rows time Captum on 16
@@ -47,6 +50,7 @@ import numpy as np
 from nnwidgets.kernels import (
     KERNELS,
     Settings,
+    attribute_batch,
     default_inputs,
     explain_flat,
     static_settings,
@@ -87,6 +91,7 @@ RULES = {  # nnwidgets Settings.rule -> captum IntegratedGradients(method=...)
     "trapezoid": "riemann_trapezoid",
 }
 TARGETS = {"digits": 25.0, "digits_cnn": 3.5}  # fused Explorer update, single input
+FUSED_IG_RULE = "middle"  # the Explorer's default Integrated Gradients (32 steps, midpoint)
 MODELS = {"digits": "MLP", "digits_cnn": "CNN"}
 SAMPLED, SUBSET = ("kernel_shap", "lime"), 16
 
@@ -229,7 +234,10 @@ def nnw_kernels(model: Any, name: str) -> tuple[Callable[..., Any], Callable[...
     def one(params: Any, x: Any, t: Any, inputs: Any) -> Any:
         return kernel(model, params, x, t, inputs, settings).attribution
 
-    return jax.jit(one), jax.jit(jax.vmap(one, in_axes=(None, 0, 0, None)))
+    def batch(params: Any, X: Any, y: Any, inputs: Any) -> Any:
+        return attribute_batch(method, model, params, X, y, inputs, settings).attribution
+
+    return jax.jit(one), batch
 
 
 # ----------------------------------------------------------------------------- timing
@@ -406,39 +414,62 @@ def bench_model(name: str, bench: Bench, args: argparse.Namespace, log: Callable
     methods = captum_methods(net, layer, "cnn" in name)
     wanted = args.methods
 
-    # The slider step: Captum's saliency + a forward pass for the probabilities, against
-    # explain_flat (forward, every activation, probabilities, saliency: one call, one transfer).
-    sal = methods["saliency"]
-    fused_settings = static_settings("saliency")
+    # The slider step, the same work on both sides: every layer's activation, the
+    # probabilities and the map (IG: also its completeness gap). Captum: the method's
+    # attribute() and a forward pass whose hooks keep each layer's output; nnwidgets:
+    # explain_flat (one call, one transfer).
+    activations: list[Any] = []
+    hooks = [
+        module.register_forward_hook(lambda _m, _i, out: activations.append(out))
+        for module in net
+    ]
+    ig = IntegratedGradients(net)
+    steps = {
+        "fused_explorer_update": (
+            "saliency",
+            lambda x, t: methods["saliency"](x, t),
+        ),
+        "fused_explorer_update_ig": (
+            "integrated_gradients",
+            lambda x, t: ig.attribute(
+                x,
+                baselines=0.0,
+                target=t,
+                n_steps=STEPS,
+                method=RULES[FUSED_IG_RULE],
+                return_convergence_delta=True,
+            )[0],
+        ),
+    }
+    for row, (method, attribute) in steps.items():
+        if wanted is not None and row not in wanted:
+            continue
+        settings = static_settings(method, Settings(steps=STEPS, rule=FUSED_IG_RULE))
 
-    def captum_step(i: int) -> np.ndarray:
-        x = XT[i : i + 1]
-        attribution = sal(x, int(y[i])).detach().numpy()
-        with torch.no_grad():
-            torch.softmax(net(x), dim=-1).numpy()
-        return attribution
+        def captum_step(i: int, attribute: Callable = attribute) -> np.ndarray:
+            x = XT[i : i + 1]
+            attribution = attribute(x, int(y[i])).detach().numpy()
+            activations.clear()
+            with torch.no_grad():
+                torch.softmax(net(x), dim=-1).numpy()
+                [a.numpy() for a in activations]
+            return attribution
 
-    def nnw_step(i: int) -> np.ndarray:
-        flat = explain_flat(
-            model, params, X[i], y[i], inputs, method="saliency", settings=fused_settings
-        )
-        return np.asarray(flat)
+        def nnw_step(i: int, method: str = method, settings: Settings = settings) -> np.ndarray:
+            flat = explain_flat(
+                model, params, X[i], y[i], inputs, method=method, settings=settings
+            )
+            return np.asarray(flat)
 
-    def nnw_step_map(flat: np.ndarray) -> np.ndarray:
-        return unpack(model, flat).attribution
+        def nnw_step_map(flat: np.ndarray) -> np.ndarray:
+            return unpack(model, flat).attribution
 
-    if wanted is None or "fused_explorer_update" in wanted:
-        log(f"{label} fused_explorer_update single")
+        log(f"{label} {row} single")
         bench.measure(
-            "fused_explorer_update",
-            label,
-            "single",
-            captum_step,
-            nnw_step,
-            order,
-            "exact",
-            nnw_map=nnw_step_map,
+            row, label, "single", captum_step, nnw_step, order, "exact", nnw_map=nnw_step_map
         )
+    for hook in hooks:  # the other rows time Captum without them
+        hook.remove()
     for method, theirs in methods.items():
         if wanted is not None and method not in wanted:
             continue
@@ -596,11 +627,13 @@ def table(rows: list[Row]) -> str:
 def verdicts(rows: list[Row]) -> list[str]:
     out = []
     for r in rows:
-        if r.method == "fused_explorer_update":
+        if r.method.startswith("fused_explorer_update"):
             goal = TARGETS["digits" if r.model == "MLP" else "digits_cnn"]
             met = "MET" if r.ratio >= goal else "NOT met"
+            what = "IG" if r.method.endswith("_ig") else "saliency"
             out.append(
-                f"fused Explorer update, {r.model}, single: {r.ratio:.1f}x (>= {goal}x) {met}"
+                f"fused Explorer update ({what}), {r.model}, single: {r.ratio:.1f}x "
+                f"(>= {goal}x) {met}"
             )
     slower = [f"{r.method}/{r.model}/{r.mode} ({r.ratio:.2f}x)" for r in rows if r.ratio < 1]
     out.append(

@@ -10,6 +10,8 @@ from nnwidgets.kernels import (
     KERNELS,
     METHODS,
     Settings,
+    attribute_batch,
+    default_chunk,
     default_inputs,
     explain,
     explain_flat,
@@ -224,6 +226,75 @@ def test_batch_of_inputs_equals_single_calls(method):
     # least-squares methods solve a small system: batched and single solves differ in rounding
     atol = 1e-4 if method in ("kernel_shap", "lime") else 1e-5
     np.testing.assert_allclose(batched, singles, rtol=1e-4, atol=atol)
+
+
+@pytest.mark.parametrize("method", [m for m in METHODS if m != "grad_cam"])
+def test_attribute_batch_in_chunks_equals_single_calls(method):
+    """7 inputs in chunks of 3 (the last one short): the numbers of one call per input."""
+    m = pretrained("breast_cancer")
+    xs = jnp.asarray(m.dataset.X_test[:7])
+    ts = jnp.asarray(m.dataset.y_test[:7], jnp.int32)
+    s = static_settings(method, Settings(steps=8, samples=4, coalitions=64))
+    inputs = default_inputs(xs[0], key=jax.random.key(1), sigma=0.2)
+    batch = attribute_batch(method, m.model, m.params, xs, ts, inputs, s, chunk=3)
+    singles = [KERNELS[method](m.model, m.params, x, t, inputs, s) for x, t in zip(xs, ts)]
+    atol = 1e-4 if method in ("kernel_shap", "lime") else 1e-5
+    np.testing.assert_allclose(
+        batch.attribution, jnp.stack([a.attribution for a in singles]), rtol=1e-4, atol=atol
+    )
+    np.testing.assert_allclose(
+        batch.completeness_gap,
+        jnp.stack([a.completeness_gap for a in singles]),
+        rtol=1e-4,
+        atol=1e-4,
+    )
+
+
+def test_attribute_batch_on_the_cnn_and_its_default_chunks():
+    cnn = pretrained("digits_cnn")
+    xs, ts = jnp.asarray(cnn.dataset.X[:5]), jnp.asarray(cnn.dataset.y[:5], jnp.int32)
+    for method in ("grad_cam", "occlusion"):
+        s = static_settings(method, Settings(window=(2, 2), stride=(2, 2)))
+        batch = attribute_batch(method, cnn.model, cnn.params, xs, ts, settings=s, chunk=2)
+        for i in range(5):
+            one = KERNELS[method](cnn.model, cnn.params, xs[i], ts[i], None, s)
+            np.testing.assert_allclose(batch.attribution[i], one.attribution, atol=1e-5)
+    # about 4096 model evaluations per chunk
+    assert default_chunk("saliency", Settings(), (8, 8)) == 4096
+    assert default_chunk("integrated_gradients", Settings(steps=32), (8, 8)) == 4096 // 33
+    assert default_chunk("feature_ablation", Settings(), (8, 8)) == 64
+    assert default_chunk("occlusion", Settings(window=(2, 2), stride=(1, 1)), (8, 8)) == 83
+    assert default_chunk("kernel_shap", Settings(), (4,)) == 256  # exact: 2**4 coalitions
+    assert default_chunk("lime", Settings(coalitions=8192), (30,)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "gradcam"}, "method: expected one of"),
+        ({"X": np.zeros(4)}, r"X: expected \(N, \*input_shape\) with N >= 1, got shape \(4,\)"),
+        ({"targets": np.zeros(2, np.int32)}, r"targets: expected \(3,\) integers"),
+        ({"targets": np.zeros(3)}, r"targets: expected \(3,\) integers.*float"),
+        (
+            {"targets": np.array([0, 1, 2], np.int32)},
+            r"target: expected a class index in \[0, 2\), got 2",
+        ),
+        ({"chunk": 0}, "chunk: expected an int >= 1, got 0"),
+    ],
+)
+def test_attribute_batch_bad_arguments_name_what_was_expected(kwargs, message):
+    m = pretrained("breast_cancer")
+    call = {
+        "method": "saliency",
+        "X": m.dataset.X_test[:3],
+        "targets": np.zeros(3, np.int32),
+        "chunk": None,
+        **kwargs,
+    }
+    with pytest.raises(ValueError, match=message):
+        attribute_batch(
+            call["method"], m.model, m.params, call["X"], call["targets"], chunk=call["chunk"]
+        )
 
 
 def test_neuron_gradient_is_the_gradient_of_the_chosen_neuron():

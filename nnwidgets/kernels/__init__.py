@@ -7,6 +7,8 @@ settings) -> Attribution`` (see ``_types``) and is batchable with ``jax.vmap``.
 from ._activation_fns import activation_curve as activation_curve
 from ._baselines import gaussian_blur as gaussian_blur
 from ._baselines import make_baseline as make_baseline
+from ._batch import attribute_batch as attribute_batch
+from ._batch import default_chunk as default_chunk
 from ._cache import default_cache_dir as default_cache_dir
 from ._cache import enable_compilation_cache as enable_compilation_cache
 from ._explain import KERNELS as KERNELS
@@ -90,10 +92,12 @@ __all__ = [
     "Snapshot",
     "WeightStats",
     "activation_curve",
+    "attribute_batch",
     "batch_indices",
     "conv_layers",
     "data_loss",
     "default_cache_dir",
+    "default_chunk",
     "default_inputs",
     "enable_compilation_cache",
     "explain",
