@@ -344,3 +344,17 @@ def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
         [embedding.current.x[0], embedding.current.y[0]], ex.state.embedding, rtol=1e-6
     )
     ex.close()
+
+
+def test_apps_carry_a_shortcut_guard_for_their_own_root():
+    """The notebook's shortcuts are kept out of each app (the browser tests check the page)."""
+    from nnwidgets import Playground
+    from nnwidgets.views import ShortcutGuard
+
+    ex, pg = Explorer("iris"), Playground()
+    for app, css in ((ex, "nnw-explorer"), (pg, "nnw-playground")):
+        guards = [w for w in app.children if isinstance(w, ShortcutGuard)]
+        assert [g.selector for g in guards] == [f".{css}"] and css in app._dom_classes
+        assert guards[0].layout.display == "none"
+    ex.close()
+    pg.close()

@@ -22,6 +22,7 @@ from ..views import (
     OutputsView,
     ProbabilityView,
     SanityCheckView,
+    ShortcutGuard,
     StatusLine,
     StructureView,
     WeightsView,
@@ -117,7 +118,10 @@ class Explorer(W.VBox):
             else W.VBox([source, W.HBox([probs, attribution])])
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
-        super().__init__([title, status, controls, body, activations_title, activations, self.tabs])
+        guard = ShortcutGuard(".nnw-explorer")  # arrow keys move sliders, not cells
+        super().__init__(
+            [guard, title, status, controls, body, activations_title, activations, self.tabs]
+        )
         self.add_class("nnw-explorer")
         adopt(self)  # re-running this cell closes the Explorer its last run built
 

@@ -14,6 +14,7 @@ from ..views import (
     GradientsView,
     PlaygroundControls,
     PlaygroundNetworkView,
+    ShortcutGuard,
     StatusLine,
     WeightsView,
 )
@@ -91,7 +92,8 @@ class Playground(W.VBox):
             parts[name].layout.display = "none"
         title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
         pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
-        super().__init__([title, self.status, self.controls, pictures, self.tabs])
+        guard = ShortcutGuard(".nnw-playground")  # keys reach the controls, not the notebook
+        super().__init__([guard, title, self.status, self.controls, pictures, self.tabs])
         self.add_class("nnw-playground")
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)

@@ -19,6 +19,7 @@ from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
 from ._sanity import SanityCheckView as SanityCheckView
+from ._shortcut_guard import ShortcutGuard as ShortcutGuard
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
 from ._weights_view import WeightsView as WeightsView
@@ -43,6 +44,7 @@ __all__ = [
     "PlaygroundNetworkView",
     "ProbabilityView",
     "SanityCheckView",
+    "ShortcutGuard",
     "StatusLine",
     "StructureView",
     "WeightsView",

@@ -1,9 +1,10 @@
-"""Fixtures for the real-browser tests: Chromium, one Voila and one JupyterLab server, pages.
+"""Fixtures for the real-browser tests: Chromium, a Voila, a JupyterLab and a Notebook 7
+server, pages.
 
-Each server kind is started once per session (``server`` is parametrized over
-``"voila"`` and ``"lab"``, so pytest runs every Voila test, stops Voila with its kernels,
-then starts JupyterLab). Each notebook is opened once per server and its page reused by the
-tests; a failed test saves a screenshot and marks its page for a fresh load.
+Each server kind is started once per session (``server`` is parametrized over ``"voila"``,
+``"lab"`` and ``"notebook"``, so pytest runs every Voila test, stops Voila with its kernels,
+then starts JupyterLab, then Notebook 7). Each notebook is opened once per server and its page
+reused by the tests; a failed test saves a screenshot and marks its page for a fresh load.
 """
 
 from __future__ import annotations
@@ -50,11 +51,11 @@ def notebook_dir(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session", params=["voila", "lab"])
+@pytest.fixture(scope="session", params=list(nb.START))
 def server(request, notebook_dir, tmp_path_factory):
-    """A Voila or a JupyterLab server on a free 127.0.0.1 port, with this venv's kernel."""
+    """A Voila, JupyterLab or Notebook 7 server on a free 127.0.0.1 port, this venv's kernel."""
     work = tmp_path_factory.mktemp(f"{request.param}-server")
-    start = nb.start_voila if request.param == "voila" else nb.start_lab
+    start = nb.START[request.param]
     try:
         srv, problem = start(notebook_dir, work), None
     except RuntimeError as e:

@@ -1,9 +1,9 @@
 """Real-browser harness shared by tests/browser and benchmarks/browser_latency.py.
 
-Starts Voila and JupyterLab with this interpreter (so kernels run this virtualenv's python),
-launches Debian's Chromium through Playwright, opens an Explorer notebook and reads the exact
-values the views print. Plain module, no pytest: the benchmark imports it by adding this
-directory to ``sys.path``.
+Starts Voila, JupyterLab and Notebook 7 with this interpreter (so kernels run this
+virtualenv's python), launches Debian's Chromium through Playwright, opens an Explorer
+notebook and reads the exact values the views print. Plain module, no pytest: the benchmark
+imports it by adding this directory to ``sys.path``.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ class Server:
         """The page that shows ``notebook`` (``"tabular"`` or ``"digits"``)."""
         if self.kind == "voila":
             return f"{self.base}/voila/render/{notebook}.ipynb"
+        if self.kind == "notebook":
+            return f"{self.base}/notebooks/{notebook}.ipynb?token={self.token}"
         # a workspace of its own per notebook, reset: no tab restored from another page
         workspace = f"{self.base}/lab/workspaces/nnw-{notebook}"
         return f"{workspace}/tree/{notebook}.ipynb?reset&token={self.token}"
@@ -227,21 +229,27 @@ def start_voila(
     return server
 
 
-def start_lab(
-    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+def _start_jupyter(
+    kind: str,
+    module: str,
+    app: str,
+    notebook_dir: pathlib.Path,
+    work: pathlib.Path,
+    env: dict[str, str] | None,
+    extra: list[str],
 ) -> Server:
-    """JupyterLab with a token, fresh user settings (no news toast) and fresh workspaces."""
+    """A jupyter_server application (JupyterLab or Notebook 7) with a token and fresh user
+    settings (no news toast); ``app`` is its config class for ``user_settings_dir``."""
     work.mkdir(parents=True, exist_ok=True)
     settings = work / "user-settings"
     notification = settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    (work / "workspaces").mkdir(exist_ok=True)
-    port, log, token = free_port(), work / "lab.log", secrets.token_hex(16)
+    port, log, token = free_port(), work / f"{kind}.log", secrets.token_hex(16)
     args = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        module,
         "--allow-root",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
@@ -249,13 +257,34 @@ def start_lab(
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={notebook_dir}",
-        f"--LabApp.user_settings_dir={settings}",
-        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        f"--{app}.user_settings_dir={settings}",
+        *extra,
     ]
     proc = _popen(args, work, log, notebook_dir, env)
-    server = Server("lab", proc, port, log, token, notebook_dir)
+    server = Server(kind, proc, port, log, token, notebook_dir)
     server.wait_ready(f"/api/status?token={token}")
     return server
+
+
+def start_lab(
+    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+) -> Server:
+    """JupyterLab with a token, fresh user settings (no news toast) and fresh workspaces."""
+    (work / "workspaces").mkdir(parents=True, exist_ok=True)
+    extra = [f"--LabApp.workspaces_dir={work / 'workspaces'}"]
+    return _start_jupyter("lab", "jupyterlab", "LabApp", notebook_dir, work, env, extra)
+
+
+def start_notebook(
+    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+) -> Server:
+    """Jupyter Notebook 7 with a token and fresh user settings (the same server as Lab's)."""
+    return _start_jupyter(
+        "notebook", "notebook", "JupyterNotebookApp", notebook_dir, work, env, []
+    )
+
+
+START = {"voila": start_voila, "lab": start_lab, "notebook": start_notebook}
 
 
 # -- browser ---------------------------------------------------------------------------------
@@ -334,7 +363,7 @@ def open_explorer(
 ) -> Any:
     """Load ``notebook`` from ``server`` (running it in Lab) and wait for a ready Explorer."""
     page.goto(server.url(notebook), wait_until="domcontentloaded", timeout=timeout * 1000)
-    if server.kind == "lab":
+    if server.kind in ("lab", "notebook"):  # Notebook 7 has JupyterLab's menus and cells
         _lab_run_all(page, timeout)
         page.wait_for_function(  # the cell has finished: no second run can replace the output
             """() => /^\\s*\\[\\d+\\]:\\s*$/.test(document.querySelector(

@@ -95,10 +95,21 @@ def test_painting_a_pixel_updates_probabilities_and_attribution(digits):
     nb.screenshot(page, digits.artifact)
 
 
+def test_the_notebooks_shortcuts_stay_out_of_the_explorer(tabular):
+    """The app's root tells Lumino to skip its shortcuts inside it (JupyterLab, Notebook 7):
+    without it Notebook 7 swallows a focused slider's arrow keys (the key-step test above)
+    and command-mode keys (arrows, x, d d) act on the cell holding the app."""
+    root = tabular.page.locator(".nnw-explorer").first
+    assert root.get_attribute("data-lm-suppress-shortcuts") == "true"
+    handle = tabular.page.locator(".nnw-input-sliders .nnw-feature-3 .noUi-handle")
+    handle.focus()  # Lumino matches from the focused element up: it must carry the mark too
+    assert handle.get_attribute("data-lm-suppress-shortcuts") == "true"
+
+
 def test_server_extension_sets_tcp_nodelay_on_the_kernel_websocket(tabular):
     """nnwidgets.server is active in this server and read the option back from the socket."""
     log = tabular.server.log.read_text(errors="replace")
-    if tabular.server.kind == "lab":
+    if tabular.server.kind in ("lab", "notebook"):
         assert "nnwidgets.server | extension was successfully loaded" in log
     assert "nnwidgets: TCP_NODELAY=1 on the websocket of kernel" in log
     assert "TCP_NODELAY=0" not in log

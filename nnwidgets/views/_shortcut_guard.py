@@ -1,0 +1,48 @@
+"""Keep the notebook's keyboard shortcuts away from an app's own controls (anywidget)."""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets as t
+
+_ESM = """
+const ATTR = "data-lm-suppress-shortcuts";
+function render({ model, el }) {
+  // Lumino (JupyterLab, Notebook 7) matches shortcut selectors from the key event's target up
+  // to the first element carrying ATTR: the focused control itself must carry it (selectors
+  // such as "command mode :focus" match the control before any ancestor is looked at).
+  const mark = () => {
+    const root = el.closest(model.get("selector"));
+    if (root === null) return false;
+    if (!root.hasAttribute(ATTR)) {
+      root.setAttribute(ATTR, "true");
+      root.addEventListener("focusin", (ev) => ev.target.setAttribute?.(ATTR, "true"));
+    }
+    return true;
+  };
+  if (mark()) return;
+  let tries = 0;  // the app's root is attached after this view renders
+  const timer = setInterval(() => { if (mark() || ++tries > 200) clearInterval(timer); }, 50);
+  return () => clearInterval(timer);
+}
+export default { render };
+"""
+
+
+class ShortcutGuard(anywidget.AnyWidget):
+    """An invisible widget that keeps Lumino's shortcuts off the app around it.
+
+    It marks the app's root and every control that takes the focus inside it
+    ``data-lm-suppress-shortcuts``.
+
+    JupyterLab and Notebook 7 run their command-mode shortcuts on key presses inside cell
+    outputs: with a slider focused, the arrow keys move the cell selection (Notebook 7 even
+    swallows the slider's own arrow keys) and ``x`` / ``d d`` cut or delete the cell holding
+    the app. Inside the marked element the keys reach the app's controls only.
+    """
+
+    _esm = _ESM
+    selector = t.Unicode(help="CSS selector of the app's root element.").tag(sync=True)
+
+    def __init__(self, selector: str, **kwargs: object) -> None:
+        super().__init__(selector=selector, layout={"display": "none"}, **kwargs)
