@@ -123,7 +123,10 @@ def test_gradients_view_matches_jax_grad(name, layers):
     for layer in layers:
         view.layer.set_state({"index": names.index(layer)})
         g = np.asarray(graded[names.index(layer)]["w"])
-        color = view.matrix.mark.color
+        assert (view.colors.min, view.colors.max) == (-1.0, 1.0)  # fixed: no domain per step
+        color = view.matrix.mark.color * view.limit
+        assert view.limit == pytest.approx(float(np.abs(g).max()), rel=1e-6)
+        assert f'class="nnw-limit">{number(view.limit)}<' in view.readout.value
         if g.ndim == 4:
             kh, kw, cin, cout = g.shape
             block = blocks(color, kh, kw)
@@ -132,8 +135,6 @@ def test_gradients_view_matches_jax_grad(name, layers):
                     np.testing.assert_allclose(block(i, o), g[:, :, i, o], rtol=1e-4, atol=1e-9)
         else:
             np.testing.assert_allclose(color, g, rtol=1e-4, atol=1e-9)
-        limit = float(np.abs(color).max())
-        assert (view.colors.min, view.colors.max) == (-limit, limit)
     # the label picker drives state.label: one recompute, new loss and gradients
     v0 = state.version
     view.label.set_state({"index": 7})  # options are the classes in order
@@ -141,7 +142,7 @@ def test_gradients_view_matches_jax_grad(name, layers):
     loss, grads, _ = reference(state, x, 7)
     assert state.loss == pytest.approx(loss, rel=1e-5, abs=1e-7)
     g = np.asarray([g for g in grads if g][names.index(layers[-1])]["w"])
-    np.testing.assert_allclose(view.matrix.mark.color, g, rtol=1e-4, atol=1e-9)
+    np.testing.assert_allclose(view.matrix.mark.color * view.limit, g, rtol=1e-4, atol=1e-9)
     state.label = 2  # and follows it when it changes elsewhere
     assert view.label.value == 2
     view.close()

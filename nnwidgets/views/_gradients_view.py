@@ -42,7 +42,10 @@ class GradientsView(StateView, W.VBox):
         self.layer = W.Dropdown(options=names, value=layer or names[0], description="layer")
         # the Playground's state has no single true label: its loss is the training set's
         self.label = label_dropdown(state) if hasattr(state, "label") else None
-        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0)
+        # colours are the gradient over its largest |value| on a fixed scale: a step sends the
+        # heat map's colours only, never a new colour domain (the limit is printed instead)
+        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
+        self.limit = 1.0
         self.matrix = MatrixPlot(
             self.colors, self._grad()[0], layout={"width": "380px", "height": "320px"}
         )
@@ -67,7 +70,7 @@ class GradientsView(StateView, W.VBox):
         self._owned += [self.label] if self.label is not None else []
         self._draw_layer(None)
         self._redraw(None)
-        self.layer.observe(self._draw_layer, names="value")
+        self.layer.observe(self._redraw, names="value")  # the new limit goes in the readout
         self._watch(self._redraw, "version")
         right = W.VBox([self.norm_figure, self.readout])
         controls = W.HBox([self.layer] + ([self.label] if self.label is not None else []))
@@ -80,10 +83,8 @@ class GradientsView(StateView, W.VBox):
     def _draw_layer(self, _: object) -> None:
         """The heat map of the selected layer's weight gradient (and its colour limits)."""
         matrix, tiles, labels = self._grad()
-        limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
-        with self.colors.hold_sync():
-            self.colors.min, self.colors.max = -limit, limit
-        self.matrix.show(matrix, tiles, labels)
+        self.limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
+        self.matrix.show(matrix / np.float32(self.limit), tiles, labels)
         self.matrix.figure.title = f"dL/dθ · {self.layer.value}.w"
 
     def _redraw(self, change: object) -> None:
@@ -98,6 +99,10 @@ class GradientsView(StateView, W.VBox):
             if self.label is not None
             else f'<div class="nnw-loss">training loss: <b class="nnw-v">{number(s.loss)}</b></div>'
         )
-        self.readout.value = loss + values_table(
-            list(self.index), s.grad_norms, "nnw-grad-norms", s.version
+        scale = (
+            f'<div class="nnw-color-limit">colour ±1 = |dL/dθ| <b class="nnw-limit">'
+            f"{number(self.limit)}</b></div>"
+        )
+        self.readout.value = (
+            scale + loss + values_table(list(self.index), s.grad_norms, "nnw-grad-norms", s.version)
         )

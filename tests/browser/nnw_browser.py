@@ -92,6 +92,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def kernel_processes(server: Server) -> list[psutil.Process]:
+    """The ipykernel processes the server started (alive now)."""
+    out = []
+    for p in _descendants(server.proc.pid):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if "ipykernel_launcher" in " ".join(p.cmdline()) and p.is_running():
+                out.append(p)
+    return out
+
+
 def _descendants(pid: int) -> list[psutil.Process]:
     try:
         return psutil.Process(pid).children(recursive=True)
@@ -204,12 +214,15 @@ def _popen(
 
 
 def start_voila(
-    notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
+    notebook_dir: pathlib.Path,
+    work: pathlib.Path,
+    env: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Server:
     """Voila serving ``notebook_dir`` on a free port; ready when it returns.
 
     ``env`` adds environment variables for the server and its kernels (e.g.
-    ``NNWIDGETS_TCP_NODELAY=0``).
+    ``NNWIDGETS_TCP_NODELAY=0``), ``extra`` command-line options.
     """
     work.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), work / "voila.log"
@@ -222,6 +235,7 @@ def start_voila(
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--show_tracebacks=True",
+        *extra,
     ]
     proc = _popen(args, work, log, notebook_dir, env)
     server = Server("voila", proc, port, log, "", notebook_dir)
