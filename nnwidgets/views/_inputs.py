@@ -27,6 +27,10 @@ class InputSliders(StateView, W.GridBox):
             state.x = x.reshape(state.input_shape)
         x = f32(state.x).ravel()
         lo, hi = f32(state.dataset.lo).ravel(), f32(state.dataset.hi).ravel()
+        # one layout and one style for every slider: 58 widget models fewer for 30 features
+        # (each is a comm to open and a model for the page to build before the first frame)
+        layout = W.Layout(width="380px")
+        style = W.SliderStyle(description_width="150px")
         self.sliders = []
         for i, name in enumerate(state.dataset.feature_names):
             s = InputSlider(
@@ -37,14 +41,14 @@ class InputSliders(StateView, W.GridBox):
                 description=name,
                 readout_format=".2f",
                 continuous_update=True,
-                style={"description_width": "150px"},
-                layout={"width": "380px"},
+                style=style,
+                layout=layout,
             )
             s.add_class(f"nnw-feature-{i}")
             s.observe(self._moved, names="value")
             self.sliders.append(s)
         self._syncing = False
-        self._owned = list(self.sliders)
+        self._owned = [*self.sliders, layout, style]
         self._watch(self._follow, "version")
         layout = {"grid_template_columns": f"repeat({columns}, 390px)"}
         super().__init__(self.sliders, layout=layout, **kwargs)
