@@ -548,7 +548,9 @@ def measure(
         work = pathlib.Path(tmp)
         notebooks = work / "notebooks"
         nb.write_notebooks(notebooks)
-        (notebooks / "digits.ipynb").unlink()  # a kernel pool per notebook: only this one
+        for name in nb.NOTEBOOKS:  # Voila's pool preheats a kernel per notebook: only this one
+            if name != "tabular":
+                (notebooks / f"{name}.ipynb").unlink()
         browser = nb.launch_chromium(pw)
         try:
             configs = [(k, on) for k in kinds for on in nodelay]

@@ -346,14 +346,14 @@ def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
     ex.close()
 
 
-def test_apps_carry_a_shortcut_guard_for_their_own_root():
+def test_apps_carry_a_app_guard_for_their_own_root():
     """The notebook's shortcuts are kept out of each app (the browser tests check the page)."""
     from nnwidgets import Playground
-    from nnwidgets.views import ShortcutGuard
+    from nnwidgets.views import AppGuard
 
     ex, pg = Explorer("iris"), Playground()
     for app, css in ((ex, "nnw-explorer"), (pg, "nnw-playground")):
-        guards = [w for w in app.children if isinstance(w, ShortcutGuard)]
+        guards = [w for w in app.children if isinstance(w, AppGuard)]
         assert [g.selector for g in guards] == [f".{css}"] and css in app._dom_classes
         assert guards[0].layout.display == "none"
     ex.close()

@@ -12,6 +12,7 @@ from ..state import ExplorerState, build_state
 from ..views import (
     ActivationFunctionView,
     ActivationView,
+    AppGuard,
     AttributionView,
     DigitPainter,
     EmbeddingView,
@@ -22,7 +23,6 @@ from ..views import (
     OutputsView,
     ProbabilityView,
     SanityCheckView,
-    ShortcutGuard,
     StatusLine,
     StructureView,
     WeightsView,
@@ -118,11 +118,12 @@ class Explorer(W.VBox):
             else W.VBox([source, W.HBox([probs, attribution])])
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
-        guard = ShortcutGuard(".nnw-explorer")  # arrow keys move sliders, not cells
+        guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells
         super().__init__(
             [guard, title, status, controls, body, activations_title, activations, self.tabs]
         )
         self.add_class("nnw-explorer")
+        self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
         adopt(self)  # re-running this cell closes the Explorer its last run built
 
     def tab_view(self, title: str) -> Any:

@@ -9,12 +9,12 @@ import ipywidgets as W
 
 from ..state import PlaygroundState
 from ..views import (
+    AppGuard,
     BoundaryView,
     CurvesView,
     GradientsView,
     PlaygroundControls,
     PlaygroundNetworkView,
-    ShortcutGuard,
     StatusLine,
     WeightsView,
 )
@@ -92,9 +92,10 @@ class Playground(W.VBox):
             parts[name].layout.display = "none"
         title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
         pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
-        guard = ShortcutGuard(".nnw-playground")  # keys reach the controls, not the notebook
+        guard = AppGuard(".nnw-playground")  # keys reach the controls, not the notebook
         super().__init__([guard, title, self.status, self.controls, pictures, self.tabs])
         self.add_class("nnw-playground")
+        self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
         adopt(self)  # re-running this cell closes the Playground (and stops the training)

@@ -2,6 +2,7 @@
 
 from ._activation_fns import ActivationFunctionView as ActivationFunctionView
 from ._activations import ActivationView as ActivationView
+from ._app_guard import AppGuard as AppGuard
 from ._attribution import AttributionView as AttributionView
 from ._boundary_canvas import BoundaryCanvas as BoundaryCanvas
 from ._controls import MethodControls as MethodControls
@@ -19,7 +20,6 @@ from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
 from ._sanity import SanityCheckView as SanityCheckView
-from ._shortcut_guard import ShortcutGuard as ShortcutGuard
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
 from ._weights_view import WeightsView as WeightsView
@@ -27,6 +27,7 @@ from ._weights_view import WeightsView as WeightsView
 __all__ = [
     "ActivationFunctionView",
     "ActivationView",
+    "AppGuard",
     "AttributionView",
     "BoundaryCanvas",
     "BoundaryView",
@@ -44,7 +45,6 @@ __all__ = [
     "PlaygroundNetworkView",
     "ProbabilityView",
     "SanityCheckView",
-    "ShortcutGuard",
     "StatusLine",
     "StructureView",
     "WeightsView",

@@ -72,7 +72,12 @@ def server(request, notebook_dir, tmp_path_factory):
 def models():
     """The bundled models the notebooks show: expected values are computed with these."""
     cancer = pretrained("breast_cancer")
-    return {"tabular": cancer, "digits": pretrained("digits"), "playground": cancer}
+    return {
+        "tabular": cancer,
+        "digits": pretrained("digits"),
+        "playground": cancer,
+        "restart": pretrained("iris"),
+    }
 
 
 class ExplorerPage:

@@ -52,6 +52,8 @@ NOTEBOOKS = {
         "display(pg)\n"
         'Explorer("breast_cancer")'
     ),
+    # restarted and killed by test_kernel_restart_browser.py: a kernel no other test shares
+    "restart": 'from nnwidgets import Explorer\nExplorer("iris")',
 }
 SERVER_START_TIMEOUT = 120.0  # s; JupyterLab on 2 busy cores takes 5-20 s
 EXPLORER_TIMEOUT = 120.0  # s; page load + kernel start + jax import + first compile
@@ -68,7 +70,7 @@ ATTRIBUTION = ".nnw-attribution details.nnw-values"
 
 
 def write_notebooks(directory: pathlib.Path) -> dict[str, pathlib.Path]:
-    """Write ``tabular.ipynb`` and ``digits.ipynb`` (one Explorer cell each) into ``directory``."""
+    """Write one ``<name>.ipynb`` per entry of ``NOTEBOOKS`` (one cell each) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, source in NOTEBOOKS.items():

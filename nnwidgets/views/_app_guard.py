@@ -1,4 +1,4 @@
-"""Keep the notebook's keyboard shortcuts away from an app's own controls (anywidget)."""
+"""The app's page-side helper (anywidget): notebook shortcuts kept out, a lost kernel said."""
 
 from __future__ import annotations
 
@@ -29,11 +29,24 @@ export default { render };
 """
 
 
-class ShortcutGuard(anywidget.AnyWidget):
+# ipywidgets marks every view of a closed comm (kernel restarted, stopped or killed)
+# ``jupyter-widgets-disconnected``; the status line then says what happened and what to do.
+_CSS = """
+.jupyter-widgets-disconnected.nnw-app .nnw-status::after {
+  content: " \\2014  disconnected: the kernel stopped or restarted;"
+    " run the cell again (or reload the page)";
+  color: #b30000;
+  font-weight: bold;
+}
+"""
+
+
+class AppGuard(anywidget.AnyWidget):
     """An invisible widget that keeps Lumino's shortcuts off the app around it.
 
     It marks the app's root and every control that takes the focus inside it
-    ``data-lm-suppress-shortcuts``.
+    ``data-lm-suppress-shortcuts``, and its stylesheet makes the status line of an app whose
+    kernel is gone say so (ipywidgets only draws a broken-link icon on each widget).
 
     JupyterLab and Notebook 7 run their command-mode shortcuts on key presses inside cell
     outputs: with a slider focused, the arrow keys move the cell selection (Notebook 7 even
@@ -42,6 +55,7 @@ class ShortcutGuard(anywidget.AnyWidget):
     """
 
     _esm = _ESM
+    _css = _CSS
     selector = t.Unicode(help="CSS selector of the app's root element.").tag(sync=True)
 
     def __init__(self, selector: str, **kwargs: object) -> None:
