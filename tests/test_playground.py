@@ -476,6 +476,45 @@ def test_click_adds_a_point_of_the_chosen_class():
     pg.close()
 
 
+def test_a_click_on_the_regression_set_adds_the_chosen_target_value():
+    pg = Playground(dataset="surface", hidden=[4])
+    c = pg.controls.controls
+    assert c["add_value"].layout.display == "" and c["add_label"].layout.display == "none"
+    n = len(pg.state.data.y_train)
+    c["add_value"].value = -0.7
+    click = {"event": "add", "x1": 2.0, "x2": 1.0}
+    pg.boundary.canvas._handle_msg(
+        {"content": {"data": {"method": "custom", "content": click}}, "buffers": []}
+    )
+    assert len(pg.state.data.y_train) == n + 1
+    assert pg.state.data.y_train[-1] == pytest.approx(-0.7)
+    pg.state.add_value = float("nan")  # refused, the last good value stays
+    assert pg.state.add_value == pytest.approx(-0.7)
+    assert "add_value: expected a number in [-1.0, 1.0], got nan" in pg.state.error
+    pg.state.dataset = "circle"  # classification: the class toggle is back
+    assert c["add_value"].layout.display == "none" and c["add_label"].layout.display == ""
+    pg.close()
+    hidden = Playground(dataset="surface", hide=["add_value"])
+    hidden.state.dataset = "circle"
+    hidden.state.dataset = "surface"  # a data change does not undo the app's hide
+    assert hidden.controls.controls["add_value"].layout.display == "none"
+    hidden.close()
+
+
+def test_clicked_points_stay_with_the_data_set_they_were_added_to():
+    s = PlaygroundState(dataset="surface", hidden=[4])
+    s.add_point(2.0, 1.0, -0.7)  # a regression target: no class of the circle set
+    s.dataset = "circle"
+    assert s.error == "" and s.added == [] and s.task == "classification"
+    s.add_point(1.0, 1.0, 0)
+    s.dataset = "digits"  # not 2-D: takes no clicked points, and the switch still works
+    assert s.error == "" and s.dataset == "digits" and s.added == []
+    s.dataset = "surface"  # back: its own point is there again, in the training data
+    assert s.added == [[2.0, 1.0, -0.7]] and s.data.y_train[-1] == pytest.approx(-0.7)
+    s.dataset = "circle"
+    assert s.added == [[1.0, 1.0, 0.0]] and s.data.y_train[-1] == 0
+
+
 def test_architecture_buttons():
     pg = Playground(dataset="xor", hidden=[2])
     box = pg.controls.architecture

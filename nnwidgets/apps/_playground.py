@@ -86,6 +86,7 @@ class Playground(W.VBox):
             "boundary": self.boundary,
             "curves": self.curves,
         }
+        self.controls.hidden = set(hide)  # stays hidden when the data set changes
         for name in hide:
             if name in ("weights", "gradients"):
                 continue
@@ -162,6 +163,7 @@ Playground.HIDEABLE = (
     "noise",
     "test_fraction",
     "add_label",
+    "add_value",
     "activation",
     "learning_rate",
     "batch_size",

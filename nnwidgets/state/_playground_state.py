@@ -101,7 +101,8 @@ class PlaygroundState(t.HasTraits):
     test_fraction = t.Float(0.5, help="Share of a generated set held out for testing, 0.1-0.9.")
     data_seed = t.Int(0, help="Seed of a generated 2-D set (points, noise, split).")
     added = t.List(help="Points added by clicking: [x1, x2, label] rows (training data).")
-    add_label = t.Int(1, help="Class (or target value) a click adds.")
+    add_label = t.Int(1, help="Class a click adds to a classification set.")
+    add_value = t.Float(0.5, help="Target a click adds to a regression set, -1 to 1.")
     # network ------------------------------------------------------------------
     features = t.List(t.Unicode(), ["x1", "x2"], help=f"Input features of 2-D sets: {FEATURES}.")
     hidden = t.List(t.Int(), [4, 2], help="Neurons per hidden layer (at most 6 layers).")
@@ -139,6 +140,10 @@ class PlaygroundState(t.HasTraits):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._ready = False
+        # clicked points belong to the data set they were added to: a data-set change puts
+        # them aside and brings back the new set's own (none lost, none in the wrong set)
+        self._added_by_dataset: dict[str, list[list[float]]] = {}
+        self._swapping_added = False
         self._user_data = None if data is None else self._check_user_data(data)
         if self._user_data is not None:
             config.setdefault("dataset", "custom")
@@ -250,6 +255,10 @@ class PlaygroundState(t.HasTraits):
     def _v_noise(self, proposal: t.Bunch) -> float:
         return self._range("noise", proposal.value, 0.0, 0.5)
 
+    @t.validate("add_value")
+    def _v_add_value(self, proposal: t.Bunch) -> float:
+        return self._range("add_value", proposal.value, -1.0, 1.0)
+
     @t.validate("test_fraction")
     def _v_test_fraction(self, proposal: t.Bunch) -> float:
         return self._range("test_fraction", proposal.value, 0.1, 0.9)
@@ -296,7 +305,14 @@ class PlaygroundState(t.HasTraits):
 
     @t.observe(*DATA, "added")
     def _data_changed(self, change: t.Bunch) -> None:
-        if self._ready and change.new != change.old:
+        if self._ready and change.new != change.old and not self._swapping_added:
+            if change.name == "dataset":
+                self._added_by_dataset[change.old] = self.added
+                self._swapping_added = True
+                try:
+                    self.added = self._added_by_dataset.pop(change.new, [])
+                finally:
+                    self._swapping_added = False
             try:
                 self._reload()
             except Exception as e:  # e.g. the new data do not fit: the old run stays
@@ -599,8 +615,12 @@ class PlaygroundState(t.HasTraits):
 
     # user edits ------------------------------------------------------------------
     def add_point(self, x1: float, x2: float, label: float | None = None) -> None:
-        """Add a training point of a 2-D set (label: ``add_label`` by default)."""
-        label = self.add_label if label is None else label
+        """Add a training point of a 2-D set.
+
+        ``label`` defaults to ``add_label`` (classification) or ``add_value`` (regression).
+        """
+        if label is None:
+            label = self.add_value if self.task == "regression" else self.add_label
         if not self.is_2d:
             self.error = f"add_point: points can only be added to 2-D data, not {self.dataset!r}"
             return
@@ -611,6 +631,9 @@ class PlaygroundState(t.HasTraits):
             self.error = (
                 f"add_point: expected a label in [0, {len(self.class_names)}), got {label!r}"
             )
+            return
+        if self.task == "regression" and not math.isfinite(label):
+            self.error = f"add_point: expected a finite target, got {label!r}"
             return
         self.added = [*self.added, [float(x1), float(x2), float(label)]]
 

@@ -50,6 +50,9 @@ class PlaygroundControls(StateView, W.VBox):
                 description="click adds",
                 style={"description_width": "95px", "button_width": "70px"},
             ),
+            "add_value": W.FloatSlider(
+                min=-1.0, max=1.0, step=0.1, readout_format=".1f", **_box("click adds")
+            ),
             "activation": W.Dropdown(options=list(ACTIVATIONS), **_box("activation")),
             "learning_rate": W.Dropdown(
                 options=_with(LEARNING_RATES, state.learning_rate), **_box("learning rate")
@@ -85,6 +88,7 @@ class PlaygroundControls(StateView, W.VBox):
         self.architecture = W.HBox()
         c["hidden"] = self.architecture
         self.controls = c
+        self.hidden: set[str] = set()  # controls the app hides for good (Playground(hide=...))
         for name, widget in c.items():
             widget.add_class(f"nnw-control-{name}")
         self._owned = [*c.values(), self.counter]
@@ -101,6 +105,7 @@ class PlaygroundControls(StateView, W.VBox):
                 c["test_fraction"],
                 c["regenerate"],
                 c["add_label"],
+                c["add_value"],
             ]
         )
         network = W.VBox(
@@ -154,7 +159,12 @@ class PlaygroundControls(StateView, W.VBox):
                 button.disabled = not s.is_2d
         finally:
             self._drawing = False
-        self.controls["add_label"].disabled = not s.is_2d or s.task == "regression"
+        # a click adds a class (classification) or a target value (regression): one shows
+        regression = s.task == "regression"
+        for name, shown in (("add_label", not regression), ("add_value", regression)):
+            widget = self.controls[name]
+            widget.disabled = not s.is_2d
+            widget.layout.display = "" if shown and name not in self.hidden else "none"
         for name in ("noise", "test_fraction", "regenerate"):
             self.controls[name].disabled = s.dataset not in TOY_DATASETS
         for child in self.architecture.children:
