@@ -272,6 +272,11 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
                 elif isinstance(scale, bq.ColorScale):
                     assert fixed, (type(mark).__name__, key)
     assert checked >= 5  # probabilities, attribution (height and colour), activations, graph
+    x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider
+    x[3] = np.float32(1.25)
+    sent = len(slider.comm.messages)
+    ex.state.x = x
+    assert [m["state"] for m in slider.comm.messages[sent:]] == [{"value": 1.25}]
     ex.close()
 
 

@@ -25,7 +25,7 @@ class InputSlider(W.FloatSlider):
     """A FloatSlider whose value the kernel does not echo back (one message less per step).
 
     The page already shows the value it sent; when the kernel changes the value itself
-    (a sample loaded, a refused input) it still sends a normal update.
+    (``state.x`` assigned in code, a sample loaded) it still sends a normal update.
     """
 
     value = t.CFloat(0.0, help="Float value").tag(sync=True, echo_update=False)
