@@ -9,8 +9,18 @@ import nbformat as nbf
 HERE = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 
 
+md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+
+
+def notebook(cells: list[nbf.NotebookNode]) -> nbf.NotebookNode:
+    """A notebook of ``cells`` on the default Python 3 kernel."""
+    nb = nbf.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
 def explorer() -> nbf.NotebookNode:
-    md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
     cells = [
         md("# 01 · The Explorer\n\n"
            "Every plot below is computed by JAX from one shared state. Paint the digit (click or "
@@ -44,14 +54,10 @@ def explorer() -> nbf.NotebookNode:
              "print(f\"loss {losses[0]:.3f} -> {losses[-1]:.3f}\")\n"
              "Explorer(net, params, data=(ds.X_test, ds.y_test))"),
     ]
-    nb = nbf.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb
+    return notebook(cells)
 
 
 def inside() -> nbf.NotebookNode:
-    md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
     cells = [
         md("# 02 · Inside the network\n\n"
            "Each view below is one piece of a network, drawn live from the same state. Build "
@@ -99,14 +105,10 @@ def inside() -> nbf.NotebookNode:
            "lab) around one state of its own."),
         code("from nnwidgets import Explorer\n\nExplorer(\"digits_cnn\")"),
     ]
-    nb = nbf.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb
+    return notebook(cells)
 
 
 def playground() -> nbf.NotebookNode:
-    md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
     cells = [
         md("# 03 · The Playground\n\n"
            "Train a small network live, TensorFlow-Playground style, on JAX. Pick a data set, "
@@ -162,10 +164,7 @@ def playground() -> nbf.NotebookNode:
              "    digits.state.step_once()\n"
              "digits"),
     ]
-    nb = nbf.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb
+    return notebook(cells)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ._explain import KERNELS, METHODS, static_settings
 from ._occlusion import windows
@@ -51,22 +52,6 @@ def evaluations(method: str, settings: Settings, shape: tuple[int, ...]) -> int:
 def default_chunk(method: str, settings: Settings, shape: tuple[int, ...]) -> int:
     """Inputs per chunk: ``EVALUATIONS_PER_CHUNK`` model evaluations (at least one input)."""
     return max(1, EVALUATIONS_PER_CHUNK // evaluations(method, settings, shape))
-
-
-def _shapes(params: Params) -> tuple[Any, ...]:
-    leaves, treedef = jax.tree_util.tree_flatten(params)
-    return (treedef, *(jnp.shape(leaf) for leaf in leaves))
-
-
-@functools.lru_cache(maxsize=64)
-def _n_classes(model: Any, shapes: tuple[Any, ...], input_shape: tuple[int, ...]) -> int:
-    """The model's number of outputs (traced once per model and parameter shapes)."""
-    treedef, *leaf_shapes = shapes
-    params = jax.tree_util.tree_unflatten(
-        treedef, [jax.ShapeDtypeStruct(s, jnp.float32) for s in leaf_shapes]
-    )
-    x = jax.ShapeDtypeStruct(input_shape, jnp.float32)
-    return jax.eval_shape(logits_of(model), params, x).shape[0]
 
 
 @functools.partial(jax.jit, static_argnames=("model", "method", "settings", "chunk"))
@@ -128,15 +113,17 @@ def attribute_batch(
     X = jnp.asarray(X, jnp.float32)
     if X.ndim < 2 or X.shape[0] < 1:
         raise ValueError(f"X: expected (N, *input_shape) with N >= 1, got shape {X.shape}")
-    targets = jnp.asarray(targets)
-    if targets.shape != (X.shape[0],) or not jnp.issubdtype(targets.dtype, jnp.integer):
+    targets = np.asarray(targets)  # checked on the host: one transfer at most
+    if targets.shape != (X.shape[0],) or not np.issubdtype(targets.dtype, np.integer):
         raise ValueError(
             f"targets: expected ({X.shape[0]},) integers, one per row of X, got shape "
             f"{targets.shape} dtype {targets.dtype}"
         )
-    n_classes = _n_classes(model, _shapes(params), X.shape[1:])
-    check_target(int(targets.min()), n_classes)
-    check_target(int(targets.max()), n_classes)
+    n_classes = getattr(model, "n_outputs", None)  # Sequential, FunctionModel
+    if n_classes is None:  # a plain logit function: its output's shape, traced once
+        n_classes = jax.eval_shape(logits_of(model), params, X[0]).shape[0]
+    check_target(targets.min(), n_classes)
+    check_target(targets.max(), n_classes)
     settings = static_settings(method, settings)
     shape = tuple(X.shape[1:])
     if chunk is None:
@@ -148,7 +135,7 @@ def attribute_batch(
         model,
         params,
         X,
-        targets.astype(jnp.int32),
+        targets.astype(np.int32),
         inputs,
         method=method,
         settings=settings,
