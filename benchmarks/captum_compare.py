@@ -9,8 +9,9 @@
    1,797 digits before timing anything.
 2. For each method both libraries have, times (a) one input, the slider case (nnwidgets: the
    method's kernel, jitted and already compiled, result through ``np.asarray``; plus the fused
-   Explorer update ``explain_flat``, every layer's activation + probabilities + the map (the
-   Explorer's saliency, and its default IG: midpoint, 32 steps, with the completeness gap) in
+   Explorer update, the Explorer's own call (``step_kernel``: ``explain_flat`` compiled for
+   the configuration, parameters packed), every layer's activation + probabilities + the map
+   (the Explorer's saliency, and its default IG: midpoint, 32 steps, with the completeness gap) in
    one call, against Captum's attribute() + a forward pass whose hooks keep each layer's
    output, IG with ``return_convergence_delta``) and (b) all 1,797 digits at once
    (nnwidgets: ``attribute_batch``, ``jax.vmap`` of the kernel in chunks of about 4,096
@@ -52,8 +53,10 @@ from nnwidgets.kernels import (
     Settings,
     attribute_batch,
     default_inputs,
-    explain_flat,
+    pack,
+    pack_input,
     static_settings,
+    step_kernel,
     unpack,
 )
 from nnwidgets.models import Conv2D, Dense, Flatten, MaxPool2D, pretrained
@@ -417,7 +420,7 @@ def bench_model(name: str, bench: Bench, args: argparse.Namespace, log: Callable
     # The slider step, the same work on both sides: every layer's activation, the
     # probabilities and the map (IG: also its completeness gap). Captum: the method's
     # attribute() and a forward pass whose hooks keep each layer's output; nnwidgets:
-    # explain_flat (one call, one transfer).
+    # the Explorer's step kernel (one call, one transfer).
     activations: list[Any] = []
     hooks = [
         module.register_forward_hook(lambda _m, _i, out: activations.append(out))
@@ -455,11 +458,13 @@ def bench_model(name: str, bench: Bench, args: argparse.Namespace, log: Callable
                 [a.numpy() for a in activations]
             return attribution
 
-        def nnw_step(i: int, method: str = method, settings: Settings = settings) -> np.ndarray:
-            flat = explain_flat(
-                model, params, X[i], y[i], inputs, method=method, settings=settings
-            )
-            return np.asarray(flat)
+        # the Explorer's call: explain_flat compiled for this configuration, parameters and
+        # Inputs packed once (they do not change while the input moves), x + target packed
+        slow, layout = pack((params, inputs, None))
+        step = step_kernel(model, layout, method=method, settings=settings)
+
+        def nnw_step(i: int, step: Callable = step, slow: Any = slow) -> np.ndarray:
+            return np.asarray(step(slow, pack_input(X[i], y[i])))
 
         def nnw_step_map(flat: np.ndarray) -> np.ndarray:
             return unpack(model, flat).attribution

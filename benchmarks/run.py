@@ -1,7 +1,7 @@
 """One command for the README's benchmark table: ``python benchmarks/run.py [--no-browser]``.
 
 Prints median and p95 of one slider step, measured three ways for the digits MLP and the
-breast-cancer MLP: the fused kernel alone (``explain_flat`` + ``np.asarray``), the state's
+breast-cancer MLP: the fused kernel alone (the state's ``kernel()`` + ``np.asarray``), the state's
 whole update (validate, kernel, unpack, publish), and a full Explorer step (views included,
 widget messages serialised but not sent). Then the browser table of
 benchmarks/browser_latency.py: JupyterLab and Voila with the TCP_NODELAY server extension ON and
@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from nnwidgets import Explorer
-from nnwidgets.kernels import explain_flat
+from nnwidgets.kernels import pack_input
 from nnwidgets.state import build_state
 
 N = 2000
@@ -33,13 +33,11 @@ def stats(samples: list[float]) -> tuple[float, float]:
     return float(np.median(us)), float(np.percentile(us, 95))
 
 
-def kernel_step(ex: Explorer, method: str, xs: np.ndarray) -> tuple[float, float]:
-    s = ex.state  # s.method == method: its settings() and inputs() are the ones it runs with
-    settings, inputs, target = s.settings(), s.inputs(), np.int32(-1)
+def kernel_step(ex: Explorer, xs: np.ndarray) -> tuple[float, float]:
+    step, slow = ex.state.kernel()  # what the state runs for its current method and settings
 
     def run(x: np.ndarray) -> np.ndarray:
-        flat = explain_flat(s.model, s.params, x, target, inputs, method=method, settings=settings)
-        return np.asarray(flat)
+        return np.asarray(step(slow, pack_input(x, -1)))
 
     run(xs[0])
     out = []
@@ -79,8 +77,8 @@ def main() -> None:
                 (
                     name,
                     method,
-                    "fused kernel (explain_flat + np.asarray)",
-                    *kernel_step(ex, method, xs),
+                    "fused kernel (state.kernel() + np.asarray)",
+                    *kernel_step(ex, xs),
                 )
             )
             alone = build_state(name, method=method)  # no views attached

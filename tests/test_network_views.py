@@ -105,7 +105,7 @@ def test_embedding_points_are_the_pca_of_the_layer_and_the_current_point_moves()
 
 
 def test_tsne_is_computed_once_with_progress_and_places_the_current_input():
-    from nnwidgets.kernels import explain_flat, knn_place
+    from nnwidgets.kernels import knn_place, step_traces
 
     s = build_state("iris")
     view = EmbeddingView(s)
@@ -129,9 +129,9 @@ def test_tsne_is_computed_once_with_progress_and_places_the_current_input():
     s.x = x
     want = knn_place(acts, jnp.asarray(points), trace(s, x)[s.embed_layer].post)
     np.testing.assert_allclose([view.current.x[0], view.current.y[0]], want, rtol=1e-4, atol=1e-4)
-    n = explain_flat._cache_size()
+    n = step_traces()
     progress.clear()
     view.method.value = "pca"
     view.method.value = "tsne"  # cached: no second run
-    assert progress == [] and explain_flat._cache_size() == n
+    assert progress == [] and step_traces() == n
     view.close()

@@ -134,16 +134,16 @@ def test_nonfinite_model_output_keeps_last_good_state():
 
 
 def test_no_recompile_while_dragging(bc):
-    from nnwidgets.kernels import explain_flat
+    from nnwidgets.kernels import step_traces
 
     bc.method = "integrated_gradients"
-    n = explain_flat._cache_size()
+    n = step_traces()
     rng = np.random.default_rng(1)
     for _ in range(50):
         bc.x = rng.normal(size=30).astype(np.float32)
         bc.sigma = float(rng.uniform(0, 1))
         bc.target = int(rng.integers(0, 2))
-    assert explain_flat._cache_size() == n
+    assert step_traces() == n
 
 
 def test_build_state_argument_errors():
@@ -185,13 +185,13 @@ def test_first_use_of_a_method_shows_compiling_then_ready():
 
 
 def test_settings_a_method_ignores_never_compile():
-    from nnwidgets.kernels import explain_flat
+    from nnwidgets.kernels import step_traces
 
     state = build_state("iris", method="saliency")
-    n = explain_flat._cache_size()
+    n = step_traces()
     for k in (3, 7, 9):
         state.ig_steps, state.samples = k, k  # not used by saliency
-    assert explain_flat._cache_size() == n
+    assert step_traces() == n
 
 
 def test_all_zero_attribution_gives_a_notice_not_a_blank_map():
@@ -249,15 +249,15 @@ def test_trained_model_has_no_notice(bc):
 
 
 def test_switching_methods_compiles_once_per_new_static_setting_and_never_for_arrays():
-    from nnwidgets.kernels import METHODS, explain_flat
+    from nnwidgets.kernels import METHODS, step_traces
 
     state = build_state("digits_cnn")
     for method in METHODS:  # first visit: at most one compile each
-        n = explain_flat._cache_size()
+        n = step_traces()
         state.method = method
         assert state.error == "", (method, state.error)
-        assert explain_flat._cache_size() <= n + 1, method
-    n = explain_flat._cache_size()
+        assert step_traces() <= n + 1, method
+    n = step_traces()
     for method in METHODS:  # second visit, array inputs moving: nothing compiles
         state.method = method
         state.sigma, state.seed, state.replacement = 0.3, 5, 0.5
@@ -265,13 +265,13 @@ def test_switching_methods_compiles_once_per_new_static_setting_and_never_for_ar
         state.neuron = 7
         state.baseline_kind = "mean"
         state.baseline_kind = "zero"
-    assert explain_flat._cache_size() == n
+    assert step_traces() == n
     state.method = "integrated_gradients"
     state.ig_steps = 64  # a new static setting: exactly one compile, then none
-    assert explain_flat._cache_size() == n + 1
+    assert step_traces() == n + 1
     state.ig_steps = 32
     state.ig_steps = 64
-    assert explain_flat._cache_size() == n + 1
+    assert step_traces() == n + 1
 
 
 def test_baseline_kinds_and_every_method_match_the_kernel():

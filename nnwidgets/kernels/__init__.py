@@ -42,6 +42,13 @@ from ._sanity import randomisation_check as randomisation_check
 from ._sanity import spearman as spearman
 from ._smoothgrad import smoothgrad as smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq as smoothgrad_sq
+from ._step import PACK_LIMIT as PACK_LIMIT
+from ._step import Layout as Layout
+from ._step import pack as pack
+from ._step import pack_input as pack_input
+from ._step import step_kernel as step_kernel
+from ._step import step_traces as step_traces
+from ._step import unpack_tree as unpack_tree
 from ._training import OPTIMIZERS as OPTIMIZERS
 from ._training import REGULARIZATIONS as REGULARIZATIONS
 from ._training import TASKS as TASKS
@@ -76,6 +83,7 @@ __all__ = [
     "KERNELS",
     "METHODS",
     "OPTIMIZERS",
+    "PACK_LIMIT",
     "PCA",
     "REGULARIZATIONS",
     "RELEVANT",
@@ -87,6 +95,7 @@ __all__ = [
     "Hyper",
     "IGResult",
     "Inputs",
+    "Layout",
     "LogitFn",
     "Settings",
     "Snapshot",
@@ -119,6 +128,8 @@ __all__ = [
     "neuron_gradient",
     "objective",
     "occlusion",
+    "pack",
+    "pack_input",
     "pca",
     "penalty",
     "project",
@@ -130,10 +141,13 @@ __all__ = [
     "snapshot",
     "spearman",
     "static_settings",
+    "step_kernel",
+    "step_traces",
     "train_chunk",
     "tsne_affinities",
     "tsne_steps",
     "unpack",
+    "unpack_tree",
     "vargrad",
     "weight_stats",
 ]

@@ -22,9 +22,12 @@ from ..kernels import (
     enable_compilation_cache,
     explain_flat,
     layer_outputs,
+    pack,
+    pack_input,
     pca,
     randomisation_check,
     static_settings,
+    step_kernel,
     tsne_affinities,
     tsne_steps,
     unpack,
@@ -155,6 +158,7 @@ class ExplorerState(t.HasTraits):
         self._ready = False
         self._compiled: set[tuple[str, Settings]] = set()
         self._eager = ""  # why the model runs without jit ('' = it compiles)
+        self._packed: Any = None  # (what was packed, slow, layout): see _slow
         self._low = np.asarray(dataset.lo, np.float32)
         self._high = np.asarray(dataset.hi, np.float32)
         self._key = jax.random.key(0)
@@ -474,31 +478,50 @@ class ExplorerState(t.HasTraits):
             unpack(self.model, flat, self.params if self._trainable else None, embed=True)
         )
 
+    def _slow(self) -> tuple[Any, Any]:
+        """The step's packed parameters, ``Inputs`` and ``Extras``, re-packed when one changed.
+
+        ``parts`` is everything ``inputs()`` and the ``Extras`` read: any part that is not
+        the very object packed last time (a new value) packs again.
+        """
+        parts = (self.params, self.baseline, self._key, self.sigma, self._low, self._high)
+        parts += (self.replacement, self.neuron, self.label, self._pca, self._ref)
+        cached = self._packed
+        if cached is None or any(a is not b for a, b in zip(cached[0], parts)):
+            extras = Extras(np.int32(self.label), *self._pca, *self._ref)
+            self._packed = cached = (parts, *pack((self.params, self.inputs(), extras)))
+        return cached[1], cached[2]
+
+    def kernel(self, settings: Settings | None = None) -> tuple[Callable[..., Any], Any]:
+        """``(step, slow)``: the compiled step for ``settings`` (default: the current ones).
+
+        ``np.asarray(step(slow, pack_input(x, target)))`` is what a slider step runs: the
+        fused kernel of ``kernels.step_kernel`` with the parameters and ``Inputs`` packed.
+        """
+        slow, layout = self._slow()
+        step = step_kernel(
+            self.model,
+            layout,
+            method=self.method,
+            settings=self.settings() if settings is None else settings,
+            param_grads=self._trainable,
+            embed_layer=self.embed_layer,
+            embed_method=self.embed_method,
+        )
+        return step, slow
+
     def _run(self, settings: Settings) -> np.ndarray:
         """The fused kernel's packed result; eagerly when the model cannot be traced."""
-        args = (
-            self.model,
-            self.params,
-            self.x,
-            np.int32(-1 if self.target is None else self.target),
-            self.inputs(),
-            Extras(np.int32(self.label), *self._pca, *self._ref),
-        )
-        flags = {
-            "param_grads": self._trainable,
-            "embed_layer": self.embed_layer,
-            "embed_method": self.embed_method,
-        }
+        step, slow = self.kernel(settings)
+        fast = pack_input(self.x, -1 if self.target is None else self.target)
         if not self._eager:
             try:
-                return np.asarray(
-                    explain_flat(*args, method=self.method, settings=settings, **flags)
-                )
+                return np.asarray(step(slow, fast))
             except _UNTRACEABLE as e:
                 # Python control flow on values: say so once, then keep running it eagerly
                 self._eager = f"{type(e).__name__}: {str(e).splitlines()[0]}"
         with jax.disable_jit():
-            return np.asarray(explain_flat(*args, method=self.method, settings=settings, **flags))
+            return np.asarray(step(slow, fast))
 
     #: What ``prepare`` computes on demand (each once), for the view that first shows it.
     PARTS = ("embedding", "weights", "activation_curves")
