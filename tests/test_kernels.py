@@ -160,3 +160,16 @@ def test_function_model_adapter():
     e = explain(model, W, X, 1, method="integrated_gradients", settings=Settings(steps=4))
     np.testing.assert_allclose(e.attribution, W[:, 1] * X, rtol=1e-5)
     np.testing.assert_allclose(e.post[0], X @ W, rtol=1e-5)
+
+
+def test_activation_slopes_are_each_activations_derivative():
+    from nnwidgets.models import ACTIVATIONS
+
+    acts = ("tanh", "gelu", "softplus", "sigmoid", "relu", "identity")
+    net = Sequential((3,), tuple(Dense(4, a) for a in acts))
+    params = net.init(jax.random.key(1))
+    e = explain(net, params, jnp.array([0.3, -2.0, 1.1]))
+    for a, pre, slope in zip(acts, e.pre, e.slopes):
+        want = jax.vmap(jax.grad(ACTIVATIONS[a]))(jnp.asarray(pre))
+        np.testing.assert_allclose(slope, want, rtol=1e-5, atol=1e-7, err_msg=a)
+    np.testing.assert_array_equal(e.slopes[4], (e.pre[4] > 0).astype(np.float32))  # relu

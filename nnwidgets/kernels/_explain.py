@@ -198,7 +198,7 @@ def explain_flat(
     ]
     parts += [v.pre.ravel() for v in trace.values()] + [v.post.ravel() for v in trace.values()]
     parts += [  # each layer's activation slope f'(pre): where it saturates, which ReLUs are dead
-        jax.vmap(jax.grad(ACTIVATIONS[a]))(v.pre.ravel())
+        _slope(ACTIVATIONS[a], v.pre.ravel())
         for a, v in zip(model.activation_names, trace.values())
     ]
     if (param_grads or embed_layer) and extras is None:
@@ -214,6 +214,11 @@ def explain_flat(
         else:
             parts.append(project(extras.pca_mean, extras.pca_components, a))
     return jnp.concatenate([p.astype(jnp.float32) for p in parts])
+
+
+def _slope(f: Any, z: Array) -> Array:
+    """``f'(z)`` of an elementwise ``f``: one forward-mode pass (traces faster than vmap(grad))."""
+    return jax.jvp(f, (z,), (jnp.ones_like(z),))[1]
 
 
 def _offsets(model: Any) -> tuple[int, int, tuple[int, ...]]:
