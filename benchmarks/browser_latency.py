@@ -22,7 +22,10 @@ Per server, on the breast-cancer Explorer (saliency):
   same cache directory, once in a fresh browser context ("warm") and once in a new page of
   the first page's context, whose HTTP cache holds the server's scripts ("warm + browser
   cache"). The kernel updates that follow the first frame on their own (sliders sending
-  their values back) are counted from ``data-version``.
+  their values back) are counted from ``data-version``. JupyterLab, also: run-all 3 s after
+  the kernel websocket opened (a reader's pause), warm cache, once with ipykernel's
+  ``python3`` kernelspec and once with ``nnwidgets`` (the bundled notebooks' kernel, which
+  imports nnwidgets in the background once it is up). The other rows use ``nnwidgets``.
 - kernel RSS (MB) of the page's kernel (matched by its id in the kernel websocket's URL)
   once the Explorer is shown.
 - key step -> DOM: one slider is focused and ArrowRight pressed ``steps`` times; a capturing
@@ -71,6 +74,7 @@ QUIET_MS = 200  # between steps: the views have not changed for this long
 DRAG_MOVES, DRAG_S, DRAG_PX = 30, 1.0, 2.0
 MOUSE_STEP_PX = 1.0
 PRECHECK_STEPS = 5  # key steps on the preheated Voila page: is it interactive, how fast
+PAUSE_S = 3.0  # JupyterLab: a reader's pause between opening the notebook and run-all
 # the page prints 6 significant digits (tests/browser/test_explorer_browser.py)
 PROB_TOL = {"rtol": 1e-4, "atol": 1e-12}
 ATTR_TOL = {"rtol": 1e-4, "atol": 1e-6}
@@ -201,12 +205,7 @@ def _start_voila(
 
 
 def _kernels(server: nb.Server) -> list[psutil.Process]:
-    out = []
-    for p in nb._descendants(server.proc.pid):
-        with contextlib.suppress(psutil.Error):
-            if any("ipykernel" in a for a in p.cmdline()):
-                out.append(p)
-    return out
+    return nb.kernel_processes(server)
 
 
 def _kernel_rss_mb(server: nb.Server, kernel_id: str) -> float | None:
@@ -258,15 +257,21 @@ def _version(page: Any) -> int:
     return int(page.locator(nb.PROBS).first.get_attribute("data-version"))
 
 
-def _open_timed(p: Page, server: nb.Server) -> dict[str, Any]:
-    """Open the tabular Explorer; times to the first ready frame (ms) and the load's updates."""
+def _open_timed(
+    p: Page, server: nb.Server, notebook: str = "tabular", pause_s: float = 0.0
+) -> dict[str, Any]:
+    """Open the tabular Explorer; times to the first ready frame (ms) and the load's updates.
+
+    JupyterLab: run-all ``pause_s`` seconds after the notebook's kernel websocket opened (a
+    reader's pause before running the first cell)."""
     page, timeout = p.page, nb.EXPLORER_TIMEOUT
-    page.goto(server.url("tabular"), wait_until="domcontentloaded", timeout=timeout * 1000)
+    page.goto(server.url(notebook), wait_until="domcontentloaded", timeout=timeout * 1000)
     out: dict[str, Any] = {}
     if server.kind == "lab":  # run-all once the notebook's kernel websocket is open
         deadline = time.monotonic() + timeout
         while not p.kernel_ids and time.monotonic() < deadline:
             page.wait_for_timeout(20)
+        page.wait_for_timeout(pause_s * 1000)
         out["run_all_attempts"] = nb._lab_run_all(page, timeout)
     page.wait_for_function("() => window.__nnwOpen.ready !== null", timeout=timeout * 1000)
     if server.kind == "lab":  # the cell has finished: no second run can replace the output
@@ -473,12 +478,18 @@ def _run_server(browser, kind, nodelay, notebooks, work, steps, model) -> dict[s
         out["rss_after_steps_mb"] = _kernel_rss_mb(server, first.kernel_ids[-1])
         context = first.page.context
         first.close(keep_context=True)
-        for name, ctx in (("warm", None), ("warm_cached", context)):
+        opens = [("warm", None, "tabular", 0.0), ("warm_cached", context, "tabular", 0.0)]
+        if kind == "lab":  # run-all after a reader's pause: ipykernel vs the preloading kernel
+            opens += [
+                ("pause_python3", context, "tabular_python3", PAUSE_S),
+                ("pause_nnwidgets", context, "tabular", PAUSE_S),
+            ]
+        for name, ctx, notebook, pause in opens:
             if kind == "lab":
                 _shutdown_lab_kernels(server)  # the next run gets a new kernel
             p = Page(browser, ctx)
             try:
-                out[name] = _open_timed(p, server)
+                out[name] = _open_timed(p, server, notebook, pause)
             finally:
                 p.close()
     finally:
@@ -547,10 +558,11 @@ def measure(
     with tempfile.TemporaryDirectory(prefix="nnw-latency-") as tmp, sync_playwright() as pw:
         work = pathlib.Path(tmp)
         notebooks = work / "notebooks"
-        nb.write_notebooks(notebooks)
-        for name in nb.NOTEBOOKS:  # Voila's pool preheats a kernel per notebook: only this one
-            if name != "tabular":
-                (notebooks / f"{name}.ipynb").unlink()
+        nb.write_notebooks(notebooks)  # the bundled notebooks' kernel, "nnwidgets"
+        nb.write_notebooks(notebooks, "python3", "_python3")  # ipykernel's, for comparison
+        for path in notebooks.glob("*.ipynb"):  # Voila's pool preheats a kernel per notebook
+            if path.stem not in ("tabular", "tabular_python3"):
+                path.unlink()
         browser = nb.launch_chromium(pw)
         try:
             configs = [(k, on) for k in kinds for on in nodelay]
@@ -567,6 +579,7 @@ def measure(
                 result[name]["wall_s"] = round(time.monotonic() - t0, 1)
                 print(f"{name}: {result[name]['wall_s']} s", file=sys.stderr)
             if preheat and "voila" in kinds:
+                (notebooks / "tabular_python3.ipynb").unlink()  # one pool kernel: tabular's
                 t0 = time.monotonic()
                 try:
                     result["voila-preheat"] = _run_preheat(browser, notebooks, work / "preheat")
@@ -649,6 +662,14 @@ def format_table(result: dict[str, Any]) -> str:
         (
             "warm + browser cache ms from run-all",
             lambda r: _ms(_get(r, "warm_cached", "from_run_all_ms")),
+        ),
+        (
+            f"run-all {PAUSE_S:g} s after opening, ipykernel, ms",
+            lambda r: _ms(_get(r, "pause_python3", "from_run_all_ms")),
+        ),
+        (
+            f"run-all {PAUSE_S:g} s after opening, nnwidgets kernel, ms",
+            lambda r: _ms(_get(r, "pause_nnwidgets", "from_run_all_ms")),
         ),
         ("kernel updates after first frame", lambda r: num(_get(r, "cold", "load_updates"))),
         ("kernel RSS MB, Explorer shown", lambda r: num(_get(r, "cold", "kernel_rss_mb"))),

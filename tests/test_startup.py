@@ -190,3 +190,55 @@ def test_cpu_dispatch_is_synchronous_unless_switched_back(env, expected):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     # importing nnwidgets starts no JAX client, so the setting is in place when one starts
     assert result == {"async": expected, "started_by_import": False}
+
+
+PRELOAD_CHECK = """
+import sys, nnwidgets.kernel as k
+done = k.preloaded.wait({wait})
+print(done, 'nnwidgets.apps' in sys.modules, 'jax' in sys.modules)
+"""
+
+
+def run_in_kernel(name, code, **env):
+    from jupyter_client.manager import start_new_kernel
+
+    base = {k: v for k, v in os.environ.items() if k != "NNWIDGETS_PRELOAD"}
+    km, kc = start_new_kernel(kernel_name=name, env={**base, **env})
+    try:
+        out = []
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+
+        reply = kc.execute_interactive(code, timeout=120, output_hook=hook)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(out).split()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_the_nnwidgets_kernelspec_is_installed_and_runs_nnwidgets_kernel():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("nnwidgets")
+    assert spec.argv[1:] == ["-m", "nnwidgets.kernel", "-f", "{connection_file}"]
+    assert spec.display_name == "Python 3 (nnwidgets)" and spec.language == "python"
+
+
+def test_the_nnwidgets_kernel_imports_nnwidgets_before_any_cell_does():
+    # the cell only waits: the preload thread imported the apps (and jax) on its own
+    assert run_in_kernel("nnwidgets", PRELOAD_CHECK.format(wait=60)) == ["True", "True", "True"]
+
+
+def test_preload_can_be_switched_off_and_ipykernel_never_preloads():
+    code = "import time; time.sleep(3)\n" + PRELOAD_CHECK.format(wait=0)
+    assert run_in_kernel("nnwidgets", code, NNWIDGETS_PRELOAD="0") == ["False", "False", "False"]
+    assert run_in_kernel("python3", code) == ["False", "False", "False"]
+
+
+def test_an_explorer_runs_in_the_preloading_kernel_while_it_preloads():
+    # the cell starts at once, racing the preload thread for the same modules
+    code = 'from nnwidgets import Explorer\nex = Explorer("iris")\nprint(ex.state.status)'
+    assert run_in_kernel("nnwidgets", code) == ["ready"]

@@ -69,20 +69,27 @@ ATTRIBUTION = ".nnw-attribution details.nnw-values"
 # -- servers ---------------------------------------------------------------------------------
 
 
-def write_notebooks(directory: pathlib.Path) -> dict[str, pathlib.Path]:
-    """Write one ``<name>.ipynb`` per entry of ``NOTEBOOKS`` (one cell each) into ``directory``."""
+#: Kernelspecs by name: the bundled notebooks' kernel (preloads nnwidgets) and ipykernel's.
+KERNELS = {"nnwidgets": "Python 3 (nnwidgets)", "python3": "Python 3 (ipykernel)"}
+
+
+def write_notebooks(
+    directory: pathlib.Path, kernel: str = "nnwidgets", suffix: str = ""
+) -> dict[str, pathlib.Path]:
+    """Write one ``<name><suffix>.ipynb`` per entry of ``NOTEBOOKS`` (one cell each) into
+    ``directory``, run by the kernelspec ``kernel`` (one of ``KERNELS``)."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, source in NOTEBOOKS.items():
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(source)]
         nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3 (ipykernel)",
+            "name": kernel,
+            "display_name": KERNELS[kernel],
             "language": "python",
         }
         nb.metadata["language_info"] = {"name": "python"}
-        paths[name] = directory / f"{name}.ipynb"
+        paths[name] = directory / f"{name}{suffix}.ipynb"
         nbformat.write(nb, paths[name])
     return paths
 
@@ -95,11 +102,12 @@ def free_port() -> int:
 
 
 def kernel_processes(server: Server) -> list[psutil.Process]:
-    """The ipykernel processes the server started (alive now)."""
+    """The kernel processes (ipykernel or nnwidgets.kernel) the server started (alive now)."""
     out = []
     for p in _descendants(server.proc.pid):
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            if "ipykernel_launcher" in " ".join(p.cmdline()) and p.is_running():
+            cmd = " ".join(p.cmdline())
+            if ("ipykernel_launcher" in cmd or "nnwidgets.kernel" in cmd) and p.is_running():
                 out.append(p)
     return out
 
