@@ -124,3 +124,14 @@ def test_the_state_repacks_when_a_slow_value_changes_and_not_when_the_input_move
     np.testing.assert_allclose(
         state.attribution, unpack(state.model, np.asarray(flat)).attribution, rtol=1e-6
     )
+
+
+def test_a_replaced_parameter_leaf_is_packed_again():
+    state = build_state("iris")
+    before = state.logits.copy()
+    layer = next(i for i, p in enumerate(state.params) if p)
+    state.params[layer]["b"] = state.params[layer]["b"] + 1.0  # same dict, new leaf
+    state.recompute()
+    want = state.model.apply(state.params, jnp.asarray(state.x))[0]
+    np.testing.assert_allclose(state.logits, want, rtol=1e-5)
+    assert not np.allclose(state.logits, before)

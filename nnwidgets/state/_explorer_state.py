@@ -481,13 +481,21 @@ class ExplorerState(t.HasTraits):
     def _slow(self) -> tuple[Any, Any]:
         """The step's packed parameters, ``Inputs`` and ``Extras``, re-packed when one changed.
 
-        ``parts`` is everything ``inputs()`` and the ``Extras`` read: any part that is not
-        the very object packed last time (a new value) packs again.
+        ``parts`` is every parameter leaf and everything ``inputs()`` and the ``Extras``
+        read: any part that is not the very object packed last time (a new value) packs
+        again. Parameters are read as arrays: a leaf replaced in ``params`` is seen, a numpy
+        leaf changed in place is not (as the weight statistics and the embedding, computed
+        once).
         """
-        parts = (self.params, self.baseline, self._key, self.sigma, self._low, self._high)
-        parts += (self.replacement, self.neuron, self.label, self._pca, self._ref)
+        parts = (*jax.tree_util.tree_leaves(self.params), self.baseline, self._key, self.sigma)
+        parts += (self._low, self._high, self.replacement, self.neuron, self.label)
+        parts += (self._pca, self._ref)
         cached = self._packed
-        if cached is None or any(a is not b for a, b in zip(cached[0], parts)):
+        if (
+            cached is None
+            or len(cached[0]) != len(parts)
+            or any(a is not b for a, b in zip(cached[0], parts))
+        ):
             extras = Extras(np.int32(self.label), *self._pca, *self._ref)
             self._packed = cached = (parts, *pack((self.params, self.inputs(), extras)))
         return cached[1], cached[2]
