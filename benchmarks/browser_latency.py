@@ -204,12 +204,8 @@ def _start_voila(
     return server
 
 
-def _kernels(server: nb.Server) -> list[psutil.Process]:
-    return nb.kernel_processes(server)
-
-
 def _kernel_rss_mb(server: nb.Server, kernel_id: str) -> float | None:
-    for p in _kernels(server):
+    for p in nb.kernel_processes(server):
         with contextlib.suppress(psutil.Error):
             if any(kernel_id in a for a in p.cmdline()):
                 return p.memory_info().rss / 2**20
@@ -220,7 +216,7 @@ def _wait_idle_kernel(server: nb.Server, known: set[int], timeout: float = 120.0
     """Wait for a kernel process not in ``known`` that has run its notebook (CPU idle); its pid."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        new = [p for p in _kernels(server) if p.pid not in known]
+        new = [p for p in nb.kernel_processes(server) if p.pid not in known]
         if new:
             p, quiet = new[0], 0
             while quiet < 3 and time.monotonic() < deadline:  # 1.5 s below 3 % CPU
@@ -249,7 +245,7 @@ def _shutdown_lab_kernels(server: nb.Server) -> None:
             with contextlib.suppress(Exception), urllib.request.urlopen(req, timeout=30):
                 pass
     deadline = time.monotonic() + 30
-    while _kernels(server) and time.monotonic() < deadline:
+    while nb.kernel_processes(server) and time.monotonic() < deadline:
         time.sleep(0.25)
 
 

@@ -13,7 +13,7 @@ md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 
 
 def notebook(cells: list[nbf.NotebookNode]) -> nbf.NotebookNode:
-    """A notebook of ``cells`` on the "Python 3 (nnwidgets)" kernel (nnwidgets.kernel:
+    """A notebook of ``cells`` on the "Python 3 (nnwidgets)" kernel (nnwidgets.kernel_launcher:
     ipykernel that imports nnwidgets while the notebook is read)."""
     for i, cell in enumerate(cells):  # stable ids: regenerating changes only what changed
         cell.id = f"cell-{i:02d}"

@@ -16,7 +16,7 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.metadata.kernelspec.name == "nnwidgets"  # the preloading kernel (nnwidgets.kernel)
+    assert nb.metadata.kernelspec.name == "nnwidgets"  # nnwidgets.kernel_launcher (preloads)
     NotebookClient(nb, timeout=300,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])

@@ -193,7 +193,7 @@ def test_cpu_dispatch_is_synchronous_unless_switched_back(env, expected):
 
 
 PRELOAD_CHECK = """
-import sys, nnwidgets.kernel as k
+import sys, nnwidgets.kernel_launcher as k
 done = k.preloaded.wait({wait})
 print(done, 'nnwidgets.apps' in sys.modules, 'jax' in sys.modules)
 """
@@ -223,7 +223,7 @@ def test_the_nnwidgets_kernelspec_is_installed_and_runs_nnwidgets_kernel():
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("nnwidgets")
-    assert spec.argv[1:] == ["-m", "nnwidgets.kernel", "-f", "{connection_file}"]
+    assert spec.argv[1:] == ["-m", "nnwidgets.kernel_launcher", "-f", "{connection_file}"]
     assert spec.display_name == "Python 3 (nnwidgets)" and spec.language == "python"
 
 

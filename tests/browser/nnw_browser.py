@@ -101,13 +101,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: What a kernel process runs: ipykernel's launcher or nnwidgets' (the "nnwidgets" kernelspec).
+KERNEL_MODULES = ("ipykernel_launcher", "nnwidgets.kernel_launcher")
+
+
 def kernel_processes(server: Server) -> list[psutil.Process]:
-    """The kernel processes (ipykernel or nnwidgets.kernel) the server started (alive now)."""
+    """The kernel processes (ipykernel or nnwidgets' launcher) the server started (alive)."""
     out = []
     for p in _descendants(server.proc.pid):
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             cmd = " ".join(p.cmdline())
-            if ("ipykernel_launcher" in cmd or "nnwidgets.kernel" in cmd) and p.is_running():
+            if any(m in cmd for m in KERNEL_MODULES) and p.is_running():
                 out.append(p)
     return out
 

@@ -2,7 +2,7 @@
 
 A fresh kernel spends about a second on imports before an Explorer's first widget message
 (``import jax`` alone ~0.5 s here, bqplot with pandas ~0.2 s, ipywidgets, nnwidgets). This
-kernel (``python -m nnwidgets.kernel -f {connection_file}``, the kernelspec ``nnwidgets``
+kernel (``python -m nnwidgets.kernel_launcher -f {connection_file}``, the kernelspec ``nnwidgets``
 installed with the package; the bundled notebooks use it) is the ordinary ipykernel, plus
 a background thread that, once the kernel is up, imports ``nnwidgets.apps`` and starts JAX's
 CPU client. When the first cell runs the imports are done, or the cell waits for the
