@@ -242,3 +242,64 @@ def test_an_explorer_runs_in_the_preloading_kernel_while_it_preloads():
     # the cell starts at once, racing the preload thread for the same modules
     code = 'from nnwidgets import Explorer\nex = Explorer("iris")\nprint(ex.state.status)'
     assert run_in_kernel("nnwidgets", code) == ["ready"]
+
+
+COMM_TARGET = """
+import time
+from comm import get_comm_manager
+
+def _open(comm, msg):
+    comm.on_msg(lambda m: time.sleep(m["content"]["data"]["sleep"]))
+
+get_comm_manager().register_target("nnw-test", _open)
+"""
+
+
+def comm_statuses(name, sleeps, **env):
+    """The iopub statuses that answer a widget message per handler duration in ``sleeps``."""
+    from jupyter_client.manager import start_new_kernel
+
+    base = {k: v for k, v in os.environ.items() if k != "NNWIDGETS_BUSY_DELAY"}
+    km, kc = start_new_kernel(kernel_name=name, env={**base, **env})
+    try:
+        assert kc.execute_interactive(COMM_TARGET, timeout=60)["content"]["status"] == "ok"
+        opened = kc.session.msg("comm_open", {"comm_id": "c1", "target_name": "nnw-test"})
+        kc.shell_channel.send(opened)
+        statuses = []
+        for sleep in [None, *sleeps]:  # None: the comm_open itself
+            msg = opened
+            if sleep is not None:
+                msg = kc.session.msg("comm_msg", {"comm_id": "c1", "data": {"sleep": sleep}})
+                kc.shell_channel.send(msg)
+            seen = []
+            while "idle" not in seen:
+                reply = kc.get_iopub_msg(timeout=30)
+                ours = reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]
+                if ours and reply["msg_type"] == "status":
+                    seen.append(reply["content"]["execution_state"])
+            statuses.append(seen)
+        return statuses
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_a_quick_widget_message_changes_no_kernel_status_in_the_nnwidgets_kernel():
+    # a slider step: idle alone (the frontend's status stays idle); a slow handler still shows
+    # as busy; other messages (comm_open) as in ipykernel
+    statuses = comm_statuses("nnwidgets", [0.0, 0.6, 0.0])
+    assert statuses == [["busy", "idle"], ["idle"], ["busy", "idle"], ["idle"]]
+
+
+def test_busy_delay_0_and_ipykernel_announce_every_widget_message():
+    expected = [["busy", "idle"]] * 3
+    assert comm_statuses("nnwidgets", [0.0, 0.0], NNWIDGETS_BUSY_DELAY="0") == expected
+    assert comm_statuses("python3", [0.0, 0.0]) == expected
+
+
+def test_busy_delay_setting():
+    from nnwidgets.kernel_launcher._quiet import DEFAULT_DELAY, busy_delay
+
+    assert busy_delay(None) == busy_delay(" ") == DEFAULT_DELAY == 0.1
+    assert busy_delay("0.5") == 0.5
+    assert busy_delay("0") == busy_delay("-1") == busy_delay("off") == 0.0

@@ -6,8 +6,13 @@ kernel (``python -m nnwidgets.kernel_launcher -f {connection_file}``, the kernel
 installed with the package; the bundled notebooks use it) is the ordinary ipykernel, plus
 a background thread that, once the kernel is up, imports ``nnwidgets.apps`` and starts JAX's
 CPU client. When the first cell runs the imports are done, or the cell waits for the
-remainder (Python's per-module import locks): nothing runs twice and nothing else changes.
-``NNWIDGETS_PRELOAD=0`` turns the preload off.
+remainder (Python's per-module import locks): nothing runs twice. ``NNWIDGETS_PRELOAD=0``
+turns the preload off.
+
+The kernel also announces a widget message as busy only if its handler is still running after
+0.1 s (``_quiet.py``: a slider step then changes no kernel status in the frontend, which spares
+JupyterLab a toolbar re-layout per step); ``NNWIDGETS_BUSY_DELAY=0`` restores ipykernel's
+busy/idle around every message, another number of seconds sets the delay.
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ def main() -> None:
         del sys.path[0]  # as ipykernel_launcher: the shell adds the working directory back
     from ipykernel.kernelapp import IPKernelApp
 
-    app = IPKernelApp.instance()
+    from ._quiet import QuietCommKernel
+
+    app = IPKernelApp.instance(kernel_class=QuietCommKernel)
     app.initialize()
     if os.environ.get(ENV, "").strip().lower() not in {"0", "off", "false", "no"}:
         threading.Thread(target=preload, name="nnwidgets-preload", daemon=True).start()

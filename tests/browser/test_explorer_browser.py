@@ -106,6 +106,18 @@ def test_the_notebooks_shortcuts_stay_out_of_the_explorer(tabular):
     assert handle.get_attribute("data-lm-suppress-shortcuts") == "true"
 
 
+def test_slider_handles_get_no_compositor_layer_of_their_own(tabular):
+    """AppGuard's stylesheet undoes ipywidgets' ``will-change: transform`` on the sliders'
+    moving parts inside the app (fewer layers for every frame of a slider step)."""
+    styles = tabular.page.evaluate(
+        """() => [...document.querySelectorAll(
+             '.nnw-explorer .nnw-input-sliders .noUi-origin, '
+             + '.nnw-explorer .nnw-input-sliders .noUi-connect')]
+           .map(e => getComputedStyle(e).willChange)"""
+    )
+    assert len(styles) >= 30 and set(styles) == {"auto"}
+
+
 def test_server_extension_sets_tcp_nodelay_on_the_kernel_websocket(tabular):
     """nnwidgets.server is active in this server and read the option back from the socket."""
     log = tabular.server.log.read_text(errors="replace")
