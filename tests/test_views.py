@@ -53,9 +53,38 @@ def test_every_layer_activation_follows_the_input():
     view = ex.views[5]
     ex.views[2].sliders[2].set_state({"value": -1.0})
     e = expected(ex.state, ex.state.x)
-    for (name, bars), post in zip(view.bars.items(), e.post):
-        np.testing.assert_allclose(bars.y, post, rtol=1e-5, atol=1e-6, err_msg=name)
+    shown = np.frombuffer(view.canvas.values, "<f4")  # every layer back to back
+    assert view.canvas.sizes == [np.size(p) for p in e.post]
+    np.testing.assert_allclose(
+        shown, np.concatenate([np.ravel(p) for p in e.post]), rtol=1e-5, atol=1e-6
+    )
     ex.close()
+
+
+def test_bars_canvas_checks_its_values_and_ignores_stray_clicks():
+    from nnwidgets.views._bars_canvas import BarsCanvas
+
+    with pytest.raises(ValueError, match="sizes: expected 2 counts"):
+        BarsCanvas(["a", "b"], [3])
+    canvas = BarsCanvas(["a", "b"], [2, 3])
+    with pytest.raises(ValueError, match=r"values\[1\]: expected 3 values, received 2"):
+        canvas.show([[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="values: expected 2 arrays"):
+        canvas.show([[1, 2]])
+    canvas.show([[1, 2], [[3], [4], [5]]])
+    assert np.frombuffer(canvas.values, "<f4").tolist() == [1, 2, 3, 4, 5]
+    clicks = []
+    canvas.on_bar_click(lambda group, index: clicks.append((group, index)))
+    for content in [
+        {"event": "element_click", "group": "b", "index": 2},
+        {"event": "element_click", "group": "b", "index": 3},  # out of range
+        {"event": "element_click", "group": "c", "index": 0},  # no such group
+        {"event": "hover", "group": "a", "index": 0},
+        "garbage",
+    ]:
+        canvas._handle_custom_msg(content, [])
+    assert clicks == [("b", 2)]
+    canvas.close()
 
 
 def test_painting_a_pixel_updates_heatmap():
@@ -271,7 +300,8 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
                     assert fixed or scale.stabilized, (type(mark).__name__, key)
                 elif isinstance(scale, bq.ColorScale):
                     assert fixed, (type(mark).__name__, key)
-    assert checked >= 5  # probabilities, attribution (height and colour), activations, graph
+    assert checked >= 4  # probabilities, attribution (height and colour), graph
+    # the activations canvas keeps a steady domain of its own (the same rule, in its script)
     x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider
     x[3] = np.float32(1.25)
     sent = len(slider.comm.messages)
@@ -284,7 +314,7 @@ def test_clicking_a_neuron_explains_it_with_one_recompute():
     ex = Explorer("iris")
     view = next(v for v in ex.views if isinstance(v, ActivationView))
     v0 = ex.state.version
-    view.bars["dense_1"]._handle_custom_msg({"event": "element_click", "data": {"index": 3}}, [])
+    view.canvas._handle_custom_msg({"event": "element_click", "group": "dense_1", "index": 3}, [])
     s = ex.state
     assert (s.method, s.layer, s.neuron, s.version) == ("neuron_gradient", "dense_1", 3, v0 + 1)
     np.testing.assert_allclose(s.attribution, expected(s, s.x).attribution, rtol=1e-5, atol=1e-7)

@@ -7,8 +7,11 @@ to show the result, then compares every probability and attribution the page pri
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nnwidgets.kernels import explain
 
@@ -37,8 +40,25 @@ def assert_page_shows_kernel(page, model, x):
     np.testing.assert_allclose(bars / bars.sum(), e.probs, rtol=1e-4, atol=1e-6, err_msg="bars")
     assert nb.table_class(page, nb.PROBS, "nnw-predicted-") == int(np.argmax(e.probs))
     assert nb.table_class(page, nb.ATTRIBUTION, "nnw-explained-") == e.target
+    assert_activations_drawn(page, e)
     assert_no_error(page)
     return e
+
+
+def assert_activations_drawn(page, e):
+    """The activation canvas has painted every layer's values (the sum it drew, 1e-3)."""
+    post = np.concatenate([np.ravel(p) for p in e.post]).astype(np.float64)
+    tol = 1e-3 * max(1.0, float(np.abs(post).sum()))
+    canvas = ".nnw-activations canvas.nnw-bars-canvas"
+    with contextlib.suppress(PlaywrightTimeout):  # it paints in the frame after the message
+        page.wait_for_function(
+            """([sel, want, tol]) => Math.abs(
+                 Number(document.querySelector(sel).dataset.checksum) - want) <= tol""",
+            arg=[canvas, float(post.sum()), tol],
+            timeout=5000,
+        )
+    drawn = float(page.locator(canvas).first.get_attribute("data-checksum"))
+    assert abs(drawn - post.sum()) <= tol, ("activations drawn", drawn, float(post.sum()))
 
 
 def assert_no_error(page):

@@ -1,0 +1,180 @@
+"""Small bar charts on one canvas: one panel per group, redrawn from one float32 buffer.
+
+The Explorer's activation view redraws every layer's bars on every slider step. As bqplot
+marks that was one widget message and one d3 redraw per layer (each bar a transition, each
+redraw also clearing the mark's legend); here a step is one message carrying one binary
+buffer, and the browser paints the panels in its next animation frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from ._canvas_js import COMMON_JS
+
+_ESM = (
+    COMMON_JS
+    + """
+const TOP = 22, BOTTOM = 6, LEFT = 40, RIGHT = 6, PAD = 0.05;  // mirror _bars_canvas.py
+function steady(d, lo, hi) {  // bqplot's "stabilized" scale: move only when data leave or shrink
+  lo = Math.min(lo, 0); hi = Math.max(hi, 0);
+  const span = hi - lo || 1;
+  if (d && lo >= d[0] && hi <= d[1] && span >= 0.6 * (d[1] - d[0])) return d;
+  return [lo - 0.125 * span, hi + 0.125 * span];
+}
+function render({ model, el }) {
+  const wrap = document.createElement("div"), canvas = document.createElement("canvas");
+  const tip = document.createElement("div");
+  wrap.style.cssText = "position:relative;display:inline-block";
+  canvas.className = "nnw-bars-canvas"; canvas.style.display = "block";
+  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:#fff;" +
+    "border:1px solid #999;border-radius:3px;padding:1px 5px;font:11px sans-serif;" +
+    "white-space:nowrap";
+  wrap.append(canvas, tip); el.appendChild(wrap);
+  const ctx = canvas.getContext("2d");
+  let frame = 0, pending = false, domains = [], panels = [];
+  const draw = () => {
+    const names = model.get("groups"), sizes = model.get("sizes");
+    const PW = model.get("panel_width"), PH = model.get("panel_height");
+    const v = arr(model.get("values"), Float32Array), dpr = window.devicePixelRatio || 1;
+    const W = PW * names.length;
+    canvas.style.width = W + "px"; canvas.style.height = PH + "px";
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(PH * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0); ctx.clearRect(0, 0, W, PH);
+    ctx.font = "11px sans-serif";
+    panels = [];
+    let o = 0, sum = 0;
+    names.forEach((name, g) => {
+      const n = sizes[g], x0 = g * PW + LEFT, w = PW - LEFT - RIGHT, h = PH - TOP - BOTTOM;
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const y = v[o + i];
+        if (!(y === y) || Math.abs(y) === Infinity) continue;
+        lo = Math.min(lo, y); hi = Math.max(hi, y); sum += y;
+      }
+      if (lo > hi) { lo = 0; hi = 0; }
+      const d = domains[g] = steady(domains[g], lo, hi);
+      const Y = (y) => TOP + h * (d[1] - y) / (d[1] - d[0]);
+      ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
+      ctx.fillText(`${name} (${n})`, g * PW + PW / 2, 14);
+      ctx.textAlign = "right"; ctx.textBaseline = "middle"; ctx.fillStyle = "#666";
+      for (const t of [d[0], 0, d[1]]) {
+        ctx.fillText(Number(t.toPrecision(2)).toString(), x0 - 4, Y(t));
+      }
+      ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x0, TOP); ctx.lineTo(x0, TOP + h); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(x0, Y(0)); ctx.lineTo(x0 + w, Y(0)); ctx.stroke();
+      const bw = w / Math.max(n, 1);
+      ctx.fillStyle = model.get("color");
+      for (let i = 0; i < n; i++) {
+        const y = v[o + i];
+        if (!(y === y) || Math.abs(y) === Infinity) continue;
+        const a = Y(Math.max(y, 0)), b = Y(Math.min(y, 0));
+        const left = x0 + i * bw + PAD * bw / 2;
+        ctx.fillRect(left, a, Math.max(1, bw * (1 - PAD)), Math.max(b - a, 0.5));
+      }
+      panels.push({ name, n, o, x0, w, bw });
+      o += n;
+    });
+    canvas.dataset.frame = String(++frame);
+    canvas.dataset.checksum = sum.toFixed(4);
+  };
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; draw(); });
+  };
+  const hit = (ev) => {
+    const b = canvas.getBoundingClientRect();
+    const x = (ev.clientX - b.left) * (canvas.offsetWidth / b.width);
+    const y = (ev.clientY - b.top) * (canvas.offsetHeight / b.height);
+    if (y < TOP) return null;
+    for (const p of panels) {
+      if (x >= p.x0 && x < p.x0 + p.w) {
+        const i = Math.floor((x - p.x0) / p.bw);
+        return i >= 0 && i < p.n ? { p, i, x, y } : null;
+      }
+    }
+    return null;
+  };
+  canvas.addEventListener("click", (ev) => {
+    const h = hit(ev);
+    if (h) model.send({ event: "element_click", group: h.p.name, index: h.i });
+  });
+  canvas.addEventListener("pointermove", (ev) => {
+    const h = hit(ev);
+    if (!h) { tip.style.display = "none"; canvas.style.cursor = ""; return; }
+    const v = arr(model.get("values"), Float32Array)[h.p.o + h.i];
+    const shown = v === undefined ? "" : v.toPrecision(4);
+    tip.textContent = `${model.get("item_label")} ${h.i}: ${shown}`;
+    tip.style.left = h.x + 12 + "px"; tip.style.top = h.y + 12 + "px"; tip.style.display = "block";
+    canvas.style.cursor = "pointer";
+  });
+  canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
+  const keys = ["groups", "sizes", "values", "color", "panel_width", "panel_height"];
+  for (const k of keys) model.on("change:" + k, schedule);
+  draw();
+  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+}
+export default { render };
+"""
+)
+
+
+class BarsCanvas(anywidget.AnyWidget):
+    """One small bar chart per group, side by side on one canvas.
+
+    ``values`` holds every group's values back to back (float32, group order). A click on a
+    bar calls the callbacks registered with ``on_bar_click`` with ``(group, index)``; hovering
+    shows the value.
+    """
+
+    _esm = _ESM
+    groups = t.List(t.Unicode(), help="Panel titles, one per group.").tag(sync=True)
+    sizes = t.List(t.Int(), help="Bars per group.").tag(sync=True)
+    values = t.Bytes(b"", help="float32 values of every group, back to back.").tag(sync=True)
+    color = t.Unicode("#6baed6", help="Bar colour (CSS).").tag(sync=True)
+    item_label = t.Unicode("neuron", help="What a bar is, for the hover text.").tag(sync=True)
+    panel_width = t.Int(300, help="Width of each panel in pixels.").tag(sync=True)
+    panel_height = t.Int(160, help="Height of the panels in pixels.").tag(sync=True)
+
+    def __init__(self, groups: Sequence[str], sizes: Sequence[int], **kwargs: Any) -> None:
+        if len(groups) != len(sizes) or any(int(n) < 0 for n in sizes):
+            raise ValueError(
+                f"sizes: expected {len(groups)} counts >= 0 (one per group), received {sizes!r}"
+            )
+        super().__init__(groups=list(groups), sizes=[int(n) for n in sizes], **kwargs)
+        self._clicks: list[Callable[[str, int], None]] = []
+        self.on_msg(self._message)
+
+    def show(self, values: Sequence[Any]) -> None:
+        """Draw ``values``: one array per group (any shape; flattened, cast to float32)."""
+        if len(values) != len(self.sizes):
+            raise ValueError(
+                f"values: expected {len(self.sizes)} arrays (one per group), received {len(values)}"
+            )
+        flat = [np.asarray(v, dtype="<f4").ravel() for v in values]
+        for g, (v, n) in enumerate(zip(flat, self.sizes)):
+            if v.size != n:
+                raise ValueError(f"values[{g}]: expected {n} values, received {v.size}")
+        self.values = (np.concatenate(flat) if flat else np.zeros(0, "<f4")).tobytes()
+
+    def on_bar_click(self, callback: Callable[[str, int], None]) -> None:
+        """Call ``callback(group, index)`` when a bar is clicked in the browser."""
+        self._clicks.append(callback)
+
+    def _message(self, _: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("event") != "element_click":
+            return
+        group, index = content.get("group"), content.get("index")
+        if group not in self.groups or not isinstance(index, int):
+            return
+        if not 0 <= index < self.sizes[self.groups.index(group)]:
+            return
+        for callback in self._clicks:
+            callback(group, index)
