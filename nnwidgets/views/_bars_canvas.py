@@ -37,7 +37,7 @@ function render({ model, el }) {
     "white-space:nowrap";
   wrap.append(canvas, tip); el.appendChild(wrap);
   const ctx = canvas.getContext("2d");
-  let frame = 0, pending = false, domains = [], panels = [];
+  let frame = 0, domains = [], panels = [];
   const draw = () => {
     const names = model.get("groups"), sizes = model.get("sizes");
     const PW = model.get("panel_width"), PH = model.get("panel_height");
@@ -84,11 +84,7 @@ function render({ model, el }) {
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
   };
-  const schedule = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); });
-  };
+  const schedule = inNextFrame(draw);
   const hit = (ev) => {
     const b = canvas.getBoundingClientRect();
     const x = (ev.clientX - b.left) * (canvas.offsetWidth / b.width);

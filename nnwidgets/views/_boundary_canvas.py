@@ -43,7 +43,7 @@ function render({ model, el }) {
   canvas.style.cssText = "cursor:crosshair;touch-action:none;display:block";
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d"), off = document.createElement("canvas");
-  let frame = 0, pending = false;
+  let frame = 0;
   const geom = () => {
     const S = model.get("size_px"), e = model.get("extent");
     const px = (x1, x2) => [M.l + (x1 - e[0]) / (e[1] - e[0]) * S,
@@ -107,11 +107,7 @@ function render({ model, el }) {
     canvas.dataset.checksum = sum.toFixed(4);
     canvas.dataset.points = String(drawn);
   };
-  const schedule = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); });
-  };
+  const schedule = inNextFrame(draw);
   canvas.addEventListener("pointerdown", (ev) => {
     if (!model.get("add_enabled")) return;
     const { S, e } = geom(), b = canvas.getBoundingClientRect();

@@ -1,6 +1,8 @@
 """JavaScript shared by the Playground's anywidget canvases (prepended to each ``_ESM``)."""
 
-#: TensorFlow-Playground colours, and ``arr(v, T)``: a synced Bytes trait as a typed array.
+#: TensorFlow-Playground colours, ``arr(v, T)``: a synced Bytes trait as a typed array, and
+#: ``inNextFrame(draw)``: a function that runs ``draw`` once in the next animation frame
+#: however often it is called before then.
 COMMON_JS = """
 const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
 function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
@@ -10,5 +12,13 @@ function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBu
   const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
   if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
   return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
+}
+function inNextFrame(draw) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; draw(); });
+  };
 }
 """

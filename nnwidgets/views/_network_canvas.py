@@ -56,7 +56,7 @@ function render({ model, el }) {
     "white-space:nowrap";
   wrap.append(canvas, tip); el.appendChild(wrap);
   const ctx = canvas.getContext("2d"), off = document.createElement("canvas");
-  let frame = 0, pending = false, L = { pos: [], s: 0, links: [] };
+  let frame = 0, L = { pos: [], s: 0, links: [] };
   const layout = () => {  // node centres, node size and link segments [a, b, value, k, i, j]
     const cols = model.get("columns"), W = model.get("width_px"), H = model.get("height_px");
     const pos = nodePositions(cols, W, H, model.get("node_px"));
@@ -136,11 +136,7 @@ function render({ model, el }) {
     canvas.dataset.checksum = sum.toFixed(4);
     canvas.dataset.selected = String(sel);
   };
-  const schedule = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); });
-  };
+  const schedule = inNextFrame(draw);
   const local = (ev) => {
     const b = canvas.getBoundingClientRect();
     return [(ev.clientX - b.left) * (canvas.offsetWidth / b.width),
