@@ -18,13 +18,17 @@ from nnwidgets.views import (
 )
 
 
+def drawn(view):
+    """The values a tabular attribution view's canvas draws (float32, feature order)."""
+    return np.frombuffer(view.canvas.values, "<f4")
+
 def test_slider_drag_updates_bars_to_kernel_numbers():
     ex = Explorer("breast_cancer")
     sliders = ex.views[2].sliders
     probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
     attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
     x0 = ex.state.x.copy()
-    n_prob, n_attr = len(updates(probs_view.bars)), len(updates(attr_view.mark))
+    n_prob, n_attr = len(updates(probs_view.bars)), len(updates(attr_view.canvas))
     v0 = ex.state.version
     sliders[4].set_state({"value": 1.25})  # what the browser sends during a drag
     assert ex.state.version == v0 + 1  # exactly one kernel call and publish
@@ -33,14 +37,13 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
     np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
-    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
-    # colours: the map over its own max |value| on a fixed [-1, 1] scale (no scale message)
-    limit = float(np.abs(e.attribution).max())
-    np.testing.assert_allclose(attr_view.mark.color, e.attribution / limit, rtol=1e-5, atol=1e-7)
-    assert (attr_view.colors.min, attr_view.colors.max) == (-1.0, 1.0)
-    # one batched message per mark per step (hold_sync), carrying y as a binary buffer
+    np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
+    assert attr_view.canvas.diverging and attr_view.colors is None  # coloured by value in JS
+    # one batched message per chart per step (hold_sync), carrying values as a binary buffer
     assert len(updates(probs_view.bars)) == n_prob + 1
-    assert len(updates(attr_view.mark)) == n_attr + 1
+    (message,) = updates(attr_view.canvas)[n_attr:]
+    # the values alone, as a binary buffer (the title only when the method or class change)
+    assert message["state"] == {} and message["buffer_paths"] == [["values"]]
     # the moved slider is not echoed back with a float32-rounded value
     assert not [m for m in updates(sliders[4]) if "value" in m["state"]]
     # the readout the browser tests read holds the same numbers
@@ -126,8 +129,10 @@ def test_method_dropdown_switches_attribution_and_shows_gap():
     controls.method.set_state({"index": 2})
     assert ex.state.method == "integrated_gradients"
     e = expected(ex.state, ex.state.x)
-    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
     assert "completeness gap" in attr_view.readout.value
+    name = ex.state.class_names[ex.state.explained]
+    assert attr_view.canvas.groups == [f"integrated_gradients · class {name}"]  # the title
     controls.target.set_state({"index": 3})  # "predicted", then the classes
     assert ex.state.target == 2 and ex.state.explained == 2
     controls.target.set_state({"index": 0})
@@ -260,7 +265,7 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     assert max(changed.values()) <= 100, changed  # at most one message per widget per step
     probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
     attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
-    assert sent[probs_view.bars.model_id] == 100 and sent[attr_view.mark.model_id] == 100
+    assert sent[probs_view.bars.model_id] == 100 and sent[attr_view.canvas.model_id] == 100
     assert sent[slider.model_id] == 0  # the dragged slider is never echoed back
     per_step = sum(changed.values()) / 100
     # one message per changed widget: the lab's marks and readouts plus the course tabs
@@ -271,7 +276,7 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
     np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
-    np.testing.assert_allclose(attr_view.mark.y, e.attribution, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
     ex.close()
 
 
@@ -300,8 +305,9 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
                     assert fixed or scale.stabilized, (type(mark).__name__, key)
                 elif isinstance(scale, bq.ColorScale):
                     assert fixed, (type(mark).__name__, key)
-    assert checked >= 4  # probabilities, attribution (height and colour), graph
-    # the activations canvas keeps a steady domain of its own (the same rule, in its script)
+    assert checked >= 2  # probabilities, graph
+    # the attribution and activation canvases keep a steady domain of their own (the same
+    # rule, in their script)
     x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider
     x[3] = np.float32(1.25)
     sent = len(slider.comm.messages)

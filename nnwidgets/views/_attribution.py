@@ -2,44 +2,65 @@
 
 from __future__ import annotations
 
+import math
+
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
 from ..state import ExplorerState
-from ._base import StateView, steady_scale
+from ._bars_canvas import BarsCanvas
+from ._base import StateView
 from ._convert import f32, number, values_table
 
 SCHEME = "RdBu"  # red negative, blue positive, white at zero
 
 
 class AttributionView(StateView, W.VBox):
-    """Draws ``state.attribution`` with a colour scale symmetric around zero.
+    """Draws ``state.attribution``, coloured symmetrically around zero.
 
-    The colours are the map divided by its largest magnitude on a fixed [-1, 1] scale, so a
-    step sends the mark only (not the scale too); the bars and the table keep the values.
+    Images: a bqplot heat map; the colours are the map divided by its largest magnitude on a
+    fixed [-1, 1] scale, so a step sends the mark only (not the scale too). Tabular inputs: one
+    bar per feature on a ``BarsCanvas`` (each bar coloured by value / max |value|), so a step
+    is one message with one float32 buffer. The table under the chart keeps the exact values.
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
-        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
+        self.colors: bq.ColorScale | None = None
+        chart: W.Widget
         if len(state.input_shape) == 2:
+            self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
             self.mark, axes = self._heatmap()
+            self.canvas = None
+            chart = self.figure = bq.Figure(
+                marks=[self.mark],
+                axes=axes,
+                fig_margin={"top": 40, "bottom": 30, "left": 40, "right": 10},
+                layout={"width": "340px", "height": "300px"},
+            )
         else:
-            self.mark, axes = self._bars()
-        wide = len(state.input_shape) == 1 and state.input_shape[0] > 12
-        self.figure = bq.Figure(
-            marks=[self.mark],
-            axes=axes,
-            fig_margin={"top": 40, "bottom": 30, "left": 40, "right": 10},
-            layout={"width": "620px" if wide else "340px", "height": "300px"},
-        )
+            n = math.prod(state.input_shape)
+            self.mark = self.figure = None
+            chart = self.canvas = BarsCanvas(
+                [self._title()],
+                [n],
+                diverging=True,
+                item_label="feature",
+                x_label="feature",
+                panel_width=620 if n > 12 else 340,
+                panel_height=300,
+            )
         self.readout = W.HTML()
-        self._owned = [self.figure, self.readout]
+        self._owned = [chart, self.readout]
         self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.figure, self.readout], **kwargs)
+        super().__init__([chart, self.readout], **kwargs)
         self.add_class("nnw-attribution")
+
+    def _title(self) -> str:
+        s = self.state
+        return f"{s.method} · class {s.class_names[s.explained]}"
 
     def _heatmap(self) -> tuple[bq.Mark, list[bq.Axis]]:
         rows, cols = self.state.input_shape
@@ -57,31 +78,18 @@ class AttributionView(StateView, W.VBox):
         ]
         return mark, axes
 
-    def _bars(self) -> tuple[bq.Mark, list[bq.Axis]]:
-        xs, ys = bq.OrdinalScale(), steady_scale()
-        names = [f"{i}" for i in range(len(self.state.dataset.feature_names))]
-        mark = bq.Bars(
-            x=names,
-            y=f32(self.state.attribution),
-            color=f32(self.state.attribution),
-            scales={"x": xs, "y": ys, "color": self.colors},
-            padding=0.1,
-            tooltip=bq.Tooltip(fields=["x", "y"], formats=["", ".4g"]),
-        )
-        return mark, [
-            bq.Axis(scale=xs, label="feature"),
-            bq.Axis(scale=ys, side="left", tick_format=".2g"),
-        ]
-
     def _redraw(self, _: object) -> None:
         s = self.state
         a = f32(s.attribution)
-        limit = float(np.abs(a).max()) or 1.0  # a constant model gives all zeros: no 0/0
-        with self.mark.hold_sync():
-            if isinstance(self.mark, bq.Bars):
-                self.mark.y = a
-            self.mark.color = a / np.float32(limit)
-        self.figure.title = f"{s.method} · class {s.class_names[s.explained]}"
+        if self.canvas is not None:
+            with self.canvas.hold_sync():
+                self.canvas.groups = [self._title()]
+                self.canvas.show([a])
+        else:
+            limit = float(np.abs(a).max()) or 1.0  # a constant model gives all zeros: no 0/0
+            with self.mark.hold_sync():
+                self.mark.color = a / np.float32(limit)
+            self.figure.title = self._title()
         gap = s.completeness_gap
         gap = (
             ""

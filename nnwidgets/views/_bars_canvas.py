@@ -20,7 +20,13 @@ from ._canvas_js import COMMON_JS
 _ESM = (
     COMMON_JS
     + """
-const TOP = 22, BOTTOM = 6, LEFT = 40, RIGHT = 6, PAD = 0.05;  // mirror _bars_canvas.py
+const TOP = 22, LEFT = 40, RIGHT = 6, PAD = 0.05;  // mirror _bars_canvas.py
+// RdBu (colorbrewer) around white: red for negative, blue for positive values, f in [-1, 1]
+const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
+function diverging(f) {
+  const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
+  return `rgb(${[0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a)).join(",")})`;
+}
 function steady(d, lo, hi) {  // bqplot's "stabilized" scale: move only when data leave or shrink
   lo = Math.min(lo, 0); hi = Math.max(hi, 0);
   const span = hi - lo || 1;
@@ -39,7 +45,8 @@ function render({ model, el }) {
   const ctx = canvas.getContext("2d");
   let frame = 0, domains = [], panels = [];
   const draw = () => {
-    const names = model.get("groups"), sizes = model.get("sizes");
+    const names = model.get("groups"), sizes = model.get("sizes"), xl = model.get("x_label");
+    const BOTTOM = xl ? 30 : 6;
     const PW = model.get("panel_width"), PH = model.get("panel_height");
     const v = arr(model.get("values"), Float32Array), dpr = window.devicePixelRatio || 1;
     const W = PW * names.length;
@@ -69,12 +76,24 @@ function render({ model, el }) {
       ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(x0, TOP); ctx.lineTo(x0, TOP + h); ctx.stroke();
       ctx.beginPath(); ctx.moveTo(x0, Y(0)); ctx.lineTo(x0 + w, Y(0)); ctx.stroke();
-      const bw = w / Math.max(n, 1);
-      ctx.fillStyle = model.get("color");
+      const bw = w / Math.max(n, 1), div = model.get("diverging");
+      let most = 0;
+      for (let i = 0; div && i < n; i++) {
+        if (Number.isFinite(v[o + i])) most = Math.max(most, Math.abs(v[o + i]));
+      }
+      if (xl) {  // index labels under the bars (where they fit), then the axis label
+        ctx.fillStyle = "#666"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+        const every = Math.max(1, Math.ceil(14 / bw));
+        for (let i = 0; i < n; i += every) {
+          ctx.fillText(String(i), x0 + (i + 0.5) * bw, TOP + h + 3);
+        }
+        ctx.fillText(xl, x0 + w / 2, TOP + h + 16);
+      }
       for (let i = 0; i < n; i++) {
         const y = v[o + i];
         if (!(y === y) || Math.abs(y) === Infinity) continue;
         const a = Y(Math.max(y, 0)), b = Y(Math.min(y, 0));
+        ctx.fillStyle = div ? diverging(most ? y / most : 0) : model.get("color");
         const left = x0 + i * bw + PAD * bw / 2;
         ctx.fillRect(left, a, Math.max(1, bw * (1 - PAD)), Math.max(b - a, 0.5));
       }
@@ -112,7 +131,8 @@ function render({ model, el }) {
     canvas.style.cursor = "pointer";
   });
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
-  const keys = ["groups", "sizes", "values", "color", "panel_width", "panel_height"];
+  const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "panel_width",
+    "panel_height"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
   return () => { for (const k of keys) model.off("change:" + k, schedule); };
@@ -135,6 +155,10 @@ class BarsCanvas(anywidget.AnyWidget):
     sizes = t.List(t.Int(), help="Bars per group.").tag(sync=True)
     values = t.Bytes(b"", help="float32 values of every group, back to back.").tag(sync=True)
     color = t.Unicode("#6baed6", help="Bar colour (CSS).").tag(sync=True)
+    diverging = t.Bool(
+        False, help="Colour each bar by value / max |value| of its group: red < 0 < blue."
+    ).tag(sync=True)
+    x_label = t.Unicode("", help="Axis label under the bars ('' = no x axis).").tag(sync=True)
     item_label = t.Unicode("neuron", help="What a bar is, for the hover text.").tag(sync=True)
     panel_width = t.Int(300, help="Width of each panel in pixels.").tag(sync=True)
     panel_height = t.Int(160, help="Height of the panels in pixels.").tag(sync=True)

@@ -46,19 +46,27 @@ def assert_page_shows_kernel(page, model, x):
 
 
 def assert_activations_drawn(page, e):
-    """The activation canvas has painted every layer's values (the sum it drew, 1e-3)."""
-    post = np.concatenate([np.ravel(p) for p in e.post]).astype(np.float64)
-    tol = 1e-3 * max(1.0, float(np.abs(post).sum()))
-    canvas = ".nnw-activations canvas.nnw-bars-canvas"
+    """The canvases have painted the kernel's values: every layer's activations and, for a
+    tabular input, the attribution (the sum each drew, to 1e-3)."""
+    post = np.concatenate([np.ravel(p) for p in e.post])
+    assert_canvas_sum(page, ".nnw-activations canvas.nnw-bars-canvas", post)
+    attribution = page.locator(".nnw-attribution canvas.nnw-bars-canvas")
+    if attribution.count():
+        assert_canvas_sum(page, ".nnw-attribution canvas.nnw-bars-canvas", e.attribution)
+
+
+def assert_canvas_sum(page, canvas, values):
+    values = np.ravel(values).astype(np.float64)
+    tol = 1e-3 * max(1.0, float(np.abs(values).sum()))
     with contextlib.suppress(PlaywrightTimeout):  # it paints in the frame after the message
         page.wait_for_function(
             """([sel, want, tol]) => Math.abs(
                  Number(document.querySelector(sel).dataset.checksum) - want) <= tol""",
-            arg=[canvas, float(post.sum()), tol],
+            arg=[canvas, float(values.sum()), tol],
             timeout=5000,
         )
     drawn = float(page.locator(canvas).first.get_attribute("data-checksum"))
-    assert abs(drawn - post.sum()) <= tol, ("activations drawn", drawn, float(post.sum()))
+    assert abs(drawn - values.sum()) <= tol, (canvas, drawn, float(values.sum()))
 
 
 def assert_no_error(page):
