@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from nnwidgets.kernels import explain
+from nnwidgets.kernels import Settings, explain
+from nnwidgets.views._controls import LABELS
 
 from . import nnw_browser as nb
 
@@ -121,6 +122,36 @@ def test_painting_a_pixel_updates_probabilities_and_attribution(digits):
     assert_page_shows_kernel(page, digits.model, x)
     digits.x = x
     nb.screenshot(page, digits.artifact)
+
+
+def test_clicking_an_activation_bar_explains_that_neuron(tabular):
+    """A click on bar 5 of the first layer's panel (BarsCanvas hit-testing in the page) makes
+    the kernel explain that neuron; choosing saliency again brings the page back."""
+    page, x, m = tabular.page, tabular.x.copy(), tabular.model
+    canvas = page.locator(".nnw-activations canvas.nnw-bars-canvas").first
+    method = page.locator(".nnw-method-controls select").first
+    before = nb.text_of(page, nb.ATTRIBUTION)
+    # panel 0: the bars span x = LEFT .. panel_width - RIGHT (40 .. 294 px), 16 of them
+    canvas.click(position={"x": 40 + 5.5 * (254 / 16), "y": 100})
+    nb.wait_text_change(page, nb.ATTRIBUTION, before)
+    nb.wait_quiet(page, quiet_ms=400)
+    shown_method = method.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    assert shown_method == LABELS["neuron_gradient"]  # ipywidgets writes spaces as U+00A0
+    e = explain(
+        m.model, m.params, x, method="neuron_gradient",
+        settings=Settings(layer="dense_1"), neuron=5,
+    )  # fmt: skip
+    shown = nb.read_values(page, nb.ATTRIBUTION)
+    np.testing.assert_allclose(shown, e.attribution.ravel(), **ATTR_TOL, err_msg="neuron 5")
+    before = nb.text_of(page, nb.ATTRIBUTION)
+    saliency = method.evaluate(
+        "(s, t) => [...s.options].findIndex(o => o.text.replace(/\\u00a0/g, ' ') === t)",
+        LABELS["saliency"],
+    )
+    method.select_option(index=saliency)
+    nb.wait_text_change(page, nb.ATTRIBUTION, before)
+    nb.wait_quiet(page, quiet_ms=400)
+    assert_page_shows_kernel(page, m, x)
 
 
 def test_the_notebooks_shortcuts_stay_out_of_the_explorer(tabular):
