@@ -39,6 +39,7 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
     np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
     assert attr_view.canvas.diverging and attr_view.colors is None  # coloured by value in JS
+    assert not attr_view.canvas.counts  # titled "method · class name", no "(30)"
     # one batched message per chart per step (hold_sync), carrying values as a binary buffer
     assert len(updates(probs_view.bars)) == n_prob + 1
     (message,) = updates(attr_view.canvas)[n_attr:]

@@ -48,6 +48,7 @@ class AttributionView(StateView, W.VBox):
                 diverging=True,
                 item_label="feature",
                 x_label="feature",
+                counts=False,  # the title is the method and class
                 panel_width=620 if n > 12 else 340,
                 panel_height=300,
             )

@@ -68,7 +68,7 @@ function render({ model, el }) {
       const d = domains[g] = steady(domains[g], lo, hi);
       const Y = (y) => TOP + h * (d[1] - y) / (d[1] - d[0]);
       ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
-      ctx.fillText(`${name} (${n})`, g * PW + PW / 2, 14);
+      ctx.fillText(model.get("counts") ? `${name} (${n})` : name, g * PW + PW / 2, 14);
       ctx.textAlign = "right"; ctx.textBaseline = "middle"; ctx.fillStyle = "#666";
       for (const t of [d[0], 0, d[1]]) {
         ctx.fillText(Number(t.toPrecision(2)).toString(), x0 - 4, Y(t));
@@ -131,8 +131,8 @@ function render({ model, el }) {
     canvas.style.cursor = "pointer";
   });
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
-  const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "panel_width",
-    "panel_height"];
+  const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "counts",
+    "panel_width", "panel_height"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
   return () => { for (const k of keys) model.off("change:" + k, schedule); };
@@ -159,6 +159,7 @@ class BarsCanvas(anywidget.AnyWidget):
         False, help="Colour each bar by value / max |value| of its group: red < 0 < blue."
     ).tag(sync=True)
     x_label = t.Unicode("", help="Axis label under the bars ('' = no x axis).").tag(sync=True)
+    counts = t.Bool(True, help="Titles say how many bars: 'name (n)'.").tag(sync=True)
     item_label = t.Unicode("neuron", help="What a bar is, for the hover text.").tag(sync=True)
     panel_width = t.Int(300, help="Width of each panel in pixels.").tag(sync=True)
     panel_height = t.Int(160, help="Height of the panels in pixels.").tag(sync=True)
