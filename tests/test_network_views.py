@@ -1,5 +1,7 @@
 """Headless tests of the structure, activation-function and embedding views."""
 
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -15,45 +17,86 @@ def trace(state, x):
     return state.model.apply(state.params, jnp.asarray(x))[1]
 
 
+def _links(canvas):
+    """The canvas' link matrices, one per consecutive column pair (NaN: no link)."""
+    flat, cols, out, o = np.frombuffer(canvas.links, "<f4"), canvas.columns, [], 0
+    for a, b in itertools.pairwise(cols):
+        out.append(flat[o : o + a * b].reshape(a, b))
+        o += a * b
+    assert o == flat.size
+    return out
+
+
 def test_structure_nodes_are_the_live_values_and_links_the_weights():
     s = build_state("breast_cancer")
     view = StructureView(s, k=8)
+    canvas = view.canvas
     x = s.dataset.X_test[7]
     s.x = x
     t = trace(s, x)
     columns = [("input", x)] + [(n, np.asarray(t[n].post)) for n in s.model.layer_names]
-    expect_colors, labels = [], []
+    expect_values, labels, shown = [], [], []
     for name, values in columns:  # the test's own top-k: largest |value|, in index order
         idx = sorted(np.argsort(-np.abs(values))[:8])
-        expect_colors += [values[i] for i in idx]
+        expect_values += [values[i] for i in idx]
         labels += [f"{name}[{i}]" for i in idx]
-    limit = np.abs(expect_colors).max()  # colours over their max |value|, on a fixed scale
+        shown.append(idx)
     np.testing.assert_allclose(
-        view.graph.color, np.array(expect_colors) / limit, rtol=1e-5, atol=1e-6
+        np.frombuffer(canvas.node_values, "<f4"), expect_values, rtol=1e-5, atol=1e-6
     )
-    assert (view.node_colors.min, view.node_colors.max) == (-1.0, 1.0)
-    assert [n["label"] for n in view.graph.node_data] == labels
+    # colours over the largest |value| (the limit is the canvas' full colour)
+    assert canvas.node_limit == pytest.approx(float(np.abs(expect_values).max()), rel=1e-6)
+    assert canvas.node_labels == labels and canvas.palette == "red_blue"
+    assert canvas.columns == [8, 8, 8, 2]
+    assert canvas.column_names == ["input", *s.model.layer_names]
     assert "input: 22 of 30" in view.note.value
+    assert not canvas.selectable
 
-    # the link from input[i] to dense_1[j] carries w1[i, j]
-    def link(src, dst):
-        (record,) = [d for d in view.graph.link_data if (d["source"], d["target"]) == (src, dst)]
-        return record
-
-    src, dst = labels.index(labels[0]), 8  # first input node, first dense_1 node
-    i, j = int(labels[src].split("[")[1][:-1]), int(labels[dst].split("[")[1][:-1])
-    assert link(src, dst)["value"] == pytest.approx(float(s.params[0]["w"][i, j]), rel=1e-6)
-    widths = [d["link_width"] for d in view.graph.link_data]
-    biggest = max(view.graph.link_data, key=lambda d: abs(d["value"]))
-    assert biggest["link_width"] == pytest.approx(4.0) and min(widths) >= 0.5  # sized by |w|
-    assert len(view.graph.link_data) == 8 * 8 + 8 * 8 + 8 * 2  # input-d1, d1-d2, d2-output
+    # the link from the k-th shown input to the l-th shown dense_1 node carries w1[i, j]
+    links = _links(canvas)
+    w1 = np.asarray(s.params[0]["w"])
+    np.testing.assert_allclose(links[0], w1[np.ix_(shown[0], shown[1])], rtol=1e-6)
+    assert [m.shape for m in links] == [(8, 8), (8, 8), (8, 2)]
+    biggest = max(float(np.abs(m).max()) for m in links)
+    assert canvas.link_limit == pytest.approx(biggest)  # drawn at full width
+    assert canvas.link_label == "weight" and "link = weight" in view.title.value
     view.mode.value = "gradients"  # gradient flow: the same link carries dL/dw1[i, j]
     g = jax.grad(lambda p: -jax.nn.log_softmax(s.model.logits(p, jnp.asarray(x)))[s.label])(
         s.params
     )
-    assert link(src, dst)["value"] == pytest.approx(float(g[0]["w"][i, j]), rel=1e-4, abs=1e-7)
+    np.testing.assert_allclose(
+        _links(canvas)[0], np.asarray(g[0]["w"])[np.ix_(shown[0], shown[1])], rtol=1e-4, atol=1e-7
+    )
+    assert canvas.link_label == "dL/dw" and "link = dL/dw" in view.title.value
     assert "nnw-layer-summary" in view.summary.value and "total" in view.summary.value
     assert f"{sum(r['params'] for r in s.model.summary()):,}" in view.summary.value
+    view.close()
+
+
+def test_structure_step_is_one_canvas_message_with_buffers_only():
+    """A slider step is one message: the node values as a binary buffer (the links too when
+    the shown nodes change) and the colour limits; columns, names and palette stay."""
+    s = build_state("breast_cancer")
+    view = StructureView(s, k=8)
+    x = np.array(s.x, np.float32)
+    x[3] += 0.25
+    before = len(updates(view.canvas))
+    s.x = x
+    sent = updates(view.canvas)[before:]
+    assert len(sent) == 1
+    buffers = {p[0] for p in sent[0]["buffer_paths"]}
+    assert "node_values" in buffers and buffers <= {"node_values", "links"}  # links if changed
+    assert set(sent[0]["state"]) <= {"node_limit", "link_limit", "node_labels"}
+    view.close()
+
+
+def test_structure_of_a_cnn_draws_no_links_through_convolutions():
+    s = build_state("digits_cnn")
+    view = StructureView(s, k=8)
+    links = _links(view.canvas)
+    assert len(links) == len(s.model.layer_names)
+    assert np.isnan(links[0]).all()  # input -> conv: no one-to-one weights
+    assert np.isfinite(np.frombuffer(view.canvas.node_values, "<f4")).all()
     view.close()
 
 

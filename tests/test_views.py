@@ -306,7 +306,7 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
                     assert fixed or scale.stabilized, (type(mark).__name__, key)
                 elif isinstance(scale, bq.ColorScale):
                     assert fixed, (type(mark).__name__, key)
-    assert checked >= 2  # probabilities, graph
+    assert checked >= 1  # the probabilities (the other step views are canvases)
     # the attribution and activation canvases keep a steady domain of their own (the same
     # rule, in their script)
     x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider
@@ -379,7 +379,7 @@ def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
     before = {k: len(updates(w)) for k, w in ours.items()}
     ex.views[2].sliders[0].set_state({"value": 0.5})
     sent = {k: len(updates(w)) - before[k] for k, w in ours.items()}
-    assert sent[structure.graph.model_id] == 1  # the visible tab follows the input
+    assert sent[structure.canvas.model_id] == 1  # the visible tab follows the input
     assert sent[embedding.current.model_id] == 0  # a hidden one waits
     ex.tabs.selected_index = [t for t, _ in TABS].index("embedding")  # shown: one catch-up
     np.testing.assert_allclose(

@@ -23,8 +23,10 @@ _ESM = (
     + """
 const MX = 64, TOP = 24, BOTTOM = 8;  // mirror _network_canvas.py
 const mix = (a, b, f) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * f));
-const colour = (v) => (v === v ? (v < 0 ? mix(WHITE, ORANGE, Math.min(1, -v)) :
-  mix(WHITE, BLUE, Math.min(1, v))) : WHITE);  // v in [-1, 1]
+// negative / positive ends: the Playground's orange / blue, or RdBu's red / blue
+const ENDS = { orange_blue: [ORANGE, BLUE], red_blue: [[178, 24, 43], [33, 102, 172]] };
+const colour = (v, ends = ENDS.orange_blue) => (v === v ? (v < 0 ?  // v in [-1, 1]
+  mix(WHITE, ends[0], Math.min(1, -v)) : mix(WHITE, ends[1], Math.min(1, v))) : WHITE);
 const LUT = Array.from({ length: 256 },
   (_, b) => colour(b < 128 ? (b - 128) / 128 : (b - 128) / 127));
 function nodeSize(cols, height, px) {
@@ -76,20 +78,27 @@ function render({ model, el }) {
   };
   const name = (k, i) => {
     const inl = model.get("input_labels"), names = model.get("column_names");
+    const labels = model.get("node_labels"), cols = model.get("columns");
+    const n = cols.slice(0, k).reduce((a, b) => a + b, 0) + i;
+    if (labels[n] !== undefined) return labels[n];
     if (k === 0 && inl[i] !== undefined) return inl[i];
     return `${names[k] !== undefined ? names[k] : "layer" + k}[${i}]`;
   };
   const draw = () => {
     L = layout();
     const { cols, W, H, pos, s, links } = L, dpr = window.devicePixelRatio || 1;
-    canvas.style.width = W + "px"; canvas.style.height = H + "px";
-    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    const ends = ENDS[model.get("palette")] || ENDS.orange_blue;
+    if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
+      canvas.style.width = W + "px"; canvas.style.height = H + "px";
+      canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0); ctx.clearRect(0, 0, W, H);
     const lim = model.get("link_limit") > 0 ? model.get("link_limit") : 1;
     let sum = 0;
     for (const [a, b, v] of links) {
+      if (!Number.isFinite(v)) continue;  // no link between these nodes
       sum += v;
-      const r = Math.min(1, Math.abs(v) / lim), c = v < 0 ? ORANGE : BLUE;
+      const r = Math.min(1, Math.abs(v) / lim), c = v < 0 ? ends[0] : ends[1];
       ctx.strokeStyle = `rgba(${c[0]},${c[1]},${c[2]},${0.1 + 0.9 * r})`;
       ctx.lineWidth = 0.5 + 3.5 * r;
       ctx.beginPath(); ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]); ctx.stroke();
@@ -107,16 +116,25 @@ function render({ model, el }) {
       octx.putImageData(img, 0, 0);
     }
     const nv = arr(model.get("node_values"), Float32Array), sel = model.get("selected");
+    const nlim = model.get("node_limit") > 0 ? model.get("node_limit") : 1;
+    const labels = model.get("node_labels");
     ctx.imageSmoothingEnabled = true;
+    let nsum = 0;
     pos.forEach(([x, y], n) => {
       ctx.lineWidth = n === sel ? 3 : 1; ctx.strokeStyle = n === sel ? "#000" : "#bbb";
       if (useThumbs) {
         ctx.drawImage(off, 0, n * T, T, T, x - s / 2, y - s / 2, s, s);
         ctx.strokeRect(x - s / 2, y - s / 2, s, s);
       } else {
-        const c = n < nv.length ? colour(nv[n]) : WHITE;
+        const f = n < nv.length ? nv[n] / nlim : NaN, c = colour(f, ends);
+        if (f === f) nsum += nv[n];
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
         ctx.beginPath(); ctx.arc(x, y, s / 2, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+        const tag = s >= 14 && /\\[(\\d+)\\]$/.exec(labels[n] || "");  // the neuron's index
+        if (tag) {
+          ctx.fillStyle = Math.abs(f) > 0.6 ? "#fff" : "#333"; ctx.font = "9px sans-serif";
+          ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(tag[1], x, y);
+        }
       }
     });
     ctx.fillStyle = "#444"; ctx.font = "11px sans-serif"; ctx.textBaseline = "alphabetic";
@@ -134,6 +152,7 @@ function render({ model, el }) {
     });
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
+    canvas.dataset.nodesum = nsum.toFixed(4);
     canvas.dataset.selected = String(sel);
   };
   const schedule = inNextFrame(draw);
@@ -142,28 +161,41 @@ function render({ model, el }) {
     return [(ev.clientX - b.left) * (canvas.offsetWidth / b.width),
       (ev.clientY - b.top) * (canvas.offsetHeight / b.height)];
   };
+  const nodeAt = (x, y) => {
+    const h = L.s / 2;
+    return L.pos.findIndex(([cx, cy]) => Math.abs(x - cx) <= h && Math.abs(y - cy) <= h);
+  };
   canvas.addEventListener("pointerdown", (ev) => {
-    const [x, y] = local(ev), h = L.s / 2;
-    const n = L.pos.findIndex(([cx, cy]) => Math.abs(x - cx) <= h && Math.abs(y - cy) <= h);
-    if (n < 0) return;
+    const [x, y] = local(ev), n = nodeAt(x, y);
+    if (n < 0 || !model.get("selectable")) return;
     model.set("selected", n); model.save_changes(); schedule();
   });
+  const show = (x, y, text) => {
+    tip.textContent = text;
+    tip.style.left = x + 12 + "px"; tip.style.top = y + 12 + "px"; tip.style.display = "block";
+  };
   canvas.addEventListener("pointermove", (ev) => {
-    const [x, y] = local(ev);
+    const [x, y] = local(ev), labels = model.get("node_labels"), n = nodeAt(x, y);
+    if (n >= 0 && labels[n] !== undefined) {  // a named node: its name and value
+      const v = arr(model.get("node_values"), Float32Array)[n];
+      show(x, y, `${labels[n]}: ${v === undefined ? "" : v.toPrecision(4)}`);
+      return;
+    }
     let best = null, bd = 4;
     for (const l of L.links) {
+      if (!Number.isFinite(l[2])) continue;
       const d = segDist(x, y, l[0], l[1]);
       if (d < bd) { bd = d; best = l; }
     }
     if (!best) { tip.style.display = "none"; return; }
     const [, , v, k, i, j] = best;
     const what = `${model.get("link_label")} ${v.toFixed(4)}`;
-    tip.textContent = `${what}: ${name(k, i)} → ${name(k + 1, j)}`;
-    tip.style.left = x + 12 + "px"; tip.style.top = y + 12 + "px"; tip.style.display = "block";
+    show(x, y, `${what}: ${name(k, i)} → ${name(k + 1, j)}`);
   });
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   const keys = ["columns", "column_names", "input_labels", "thumb_size", "thumbs", "node_values",
-    "links", "link_limit", "selected", "width_px", "height_px", "node_px"];
+    "links", "link_limit", "selected", "width_px", "height_px", "node_px", "node_labels",
+    "node_limit", "palette"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
   return () => { for (const k of keys) model.off("change:" + k, schedule); };
@@ -235,6 +267,14 @@ class NetworkCanvas(anywidget.AnyWidget):
     width_px = t.Int(640, help="Canvas width in pixels.").tag(sync=True)
     height_px = t.Int(360, help="Canvas height in pixels.").tag(sync=True)
     node_px = t.Int(36, help="Node box side in pixels (shrinks to fit, down to 4).").tag(sync=True)
+    node_labels = t.List(
+        t.Unicode(), help="Per-node names (column by column): hover text, index drawn inside."
+    ).tag(sync=True)
+    node_limit = t.Float(1.0, help="|node value| drawn at full colour.").tag(sync=True)
+    palette = t.Enum(
+        ["orange_blue", "red_blue"], "orange_blue", help="Colours of negative / positive values."
+    ).tag(sync=True)
+    selectable = t.Bool(True, help="A click on a node selects it.").tag(sync=True)
 
     @staticmethod
     def quantise(maps: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -262,15 +302,27 @@ class NetworkCanvas(anywidget.AnyWidget):
         return np.clip(np.rint(q), 0, 255).astype(np.uint8), scales.astype(np.float32)
 
     def show(
-        self, thumbs: Any, links: Sequence[Any], link_limit: float, node_values: Any = None
+        self,
+        thumbs: Any,
+        links: Sequence[Any],
+        link_limit: float,
+        node_values: Any = None,
+        *,
+        node_limit: float = 1.0,
+        node_labels: Sequence[str] | None = None,
     ) -> None:
         """Draw thumbnails, links and node colours in one update.
 
         Args:
             thumbs: uint8 ``(nodes, T, T)`` (see ``quantise``), or None for plain circles.
-            links: one float ``(columns[k], columns[k+1])`` matrix per consecutive column pair.
+            links: one float ``(columns[k], columns[k+1])`` matrix per consecutive column pair
+                (NaN: no link drawn there).
             link_limit: |value| drawn at full width and colour (> 0).
-            node_values: float ``(nodes,)`` in [-1, 1] colouring the circles, or None.
+            node_values: float ``(nodes,)`` colouring the circles (``node_limit`` at full
+                colour), or None.
+            node_limit: |node value| drawn at full colour (> 0).
+            node_labels: ``nodes`` names (hover text; a trailing ``[i]`` is drawn in the node),
+                or None to keep the current ones.
         """
         cols, n = list(self.columns), sum(self.columns)
         if thumbs is None:
@@ -294,6 +346,10 @@ class NetworkCanvas(anywidget.AnyWidget):
                 )
         if not float(link_limit) > 0:
             raise ValueError(f"link_limit: expected a number > 0, received {link_limit!r}")
+        if not float(node_limit) > 0 or not np.isfinite(node_limit):
+            raise ValueError(f"node_limit: expected a finite number > 0, received {node_limit!r}")
+        if node_labels is not None and len(node_labels) != n:
+            raise ValueError(f"node_labels: expected {n} names, received {len(node_labels)}")
         nv = b""
         if node_values is not None:
             v = np.asarray(node_values, dtype="<f4")
@@ -304,3 +360,6 @@ class NetworkCanvas(anywidget.AnyWidget):
         with self.hold_sync():
             self.thumbs, self.thumb_size = tb, size
             self.links, self.link_limit, self.node_values = flat.tobytes(), float(link_limit), nv
+            self.node_limit = float(node_limit)
+            if node_labels is not None:
+                self.node_labels = [str(label) for label in node_labels]

@@ -13,7 +13,7 @@ import pytest
 from nnwidgets.kernels import pca
 
 from . import nnw_browser as nb
-from .test_explorer_browser import assert_no_error, assert_page_shows_kernel
+from .test_explorer_browser import assert_canvas_sum, assert_no_error, assert_page_shows_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +80,8 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     columns = [x] + [np.asarray(trace[n].post) for n in model.model.layer_names]
     want = np.concatenate([c[np.sort(np.argsort(-np.abs(c))[:8])] for c in columns])
     np.testing.assert_allclose(nb.read_values(page, STRUCTURE), want, rtol=1e-4, atol=1e-6)
+    # the network canvas painted those nodes (the sum of the node values it coloured)
+    assert_canvas_sum(page, ".nnw-structure canvas.nnw-network-canvas", want, key="nodesum")
     # hidden tabs catch up when shown: open each and wait for its readout to change
     # activation-function points: the first layer's tanh slopes at its pre-activations
     pre = np.asarray(trace[model.model.layer_names[0]].pre)

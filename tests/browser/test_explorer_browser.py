@@ -56,17 +56,18 @@ def assert_activations_drawn(page, e):
         assert_canvas_sum(page, ".nnw-attribution canvas.nnw-bars-canvas", e.attribution)
 
 
-def assert_canvas_sum(page, canvas, values):
+def assert_canvas_sum(page, canvas, values, key="checksum"):
+    """The canvas' ``data-<key>`` (the sum of what it drew) equals ``values``' sum to 1e-3."""
     values = np.ravel(values).astype(np.float64)
     tol = 1e-3 * max(1.0, float(np.abs(values).sum()))
     with contextlib.suppress(PlaywrightTimeout):  # it paints in the frame after the message
         page.wait_for_function(
-            """([sel, want, tol]) => Math.abs(
-                 Number(document.querySelector(sel).dataset.checksum) - want) <= tol""",
-            arg=[canvas, float(values.sum()), tol],
+            """([sel, key, want, tol]) => Math.abs(
+                 Number(document.querySelector(sel).dataset[key]) - want) <= tol""",
+            arg=[canvas, key, float(values.sum()), tol],
             timeout=5000,
         )
-    drawn = float(page.locator(canvas).first.get_attribute("data-checksum"))
+    drawn = float(page.locator(canvas).first.get_attribute(f"data-{key}"))
     assert abs(drawn - values.sum()) <= tol, (canvas, drawn, float(values.sum()))
 
 
