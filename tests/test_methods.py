@@ -238,10 +238,12 @@ def test_attribute_batch_in_chunks_equals_single_calls(method):
     inputs = default_inputs(xs[0], key=jax.random.key(1), sigma=0.2)
     batch = attribute_batch(method, m.model, m.params, xs, ts, inputs, s, chunk=3)
     singles = [KERNELS[method](m.model, m.params, x, t, inputs, s) for x, t in zip(xs, ts)]
-    atol = 1e-4 if method in ("kernel_shap", "lime") else 1e-5
-    np.testing.assert_allclose(
-        batch.attribution, jnp.stack([a.attribution for a in singles]), rtol=1e-4, atol=atol
-    )
+    stacked = np.asarray(jnp.stack([a.attribution for a in singles]))
+    # least-squares solves round differently batched and alone (how much depends on the CPU's
+    # kernels): 1e-4 of the maps' largest magnitude
+    scale = float(np.abs(stacked).max())
+    atol = 1e-4 * max(scale, 1.0) if method in ("kernel_shap", "lime") else 1e-5
+    np.testing.assert_allclose(batch.attribution, stacked, rtol=1e-4, atol=atol)
     np.testing.assert_allclose(
         batch.completeness_gap,
         jnp.stack([a.completeness_gap for a in singles]),

@@ -80,6 +80,21 @@ def test_server_extension_never_imports_jax():
     assert out.stdout.strip() == "False"
 
 
+def test_the_explorer_imports_bqplot_only_when_a_bqplot_tab_is_shown():
+    """The lab and the network tab are canvases: building an Explorer imports neither bqplot
+    nor pandas (~0.3 s of a fresh kernel); the first bqplot-drawn tab imports them."""
+    code = (
+        "import sys\n"
+        "from nnwidgets import Explorer\n"
+        "a, b = Explorer('breast_cancer'), Explorer('digits')\n"
+        "print(sorted(m for m in ('bqplot', 'pandas') if m in sys.modules))\n"
+        "a.tab_view('weights')\n"
+        "print(sorted(m for m in ('bqplot', 'pandas') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "['bqplot', 'pandas']"], out.stdout
+
+
 def test_server_extension_is_enabled_by_the_installed_config():
     out = subprocess.run(
         [sys.executable, "-m", "jupyter", "server", "extension", "list"],

@@ -19,7 +19,7 @@ from nnwidgets.views import (
 
 
 def drawn(view):
-    """The values a tabular attribution view's canvas draws (float32, feature order)."""
+    """The values a view's canvas draws (float32: features, pixels row-major, or classes)."""
     return np.frombuffer(view.canvas.values, "<f4")
 
 def test_slider_drag_updates_bars_to_kernel_numbers():
@@ -28,7 +28,7 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
     attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
     x0 = ex.state.x.copy()
-    n_prob, n_attr = len(updates(probs_view.bars)), len(updates(attr_view.canvas))
+    n_prob, n_attr = len(updates(probs_view.canvas)), len(updates(attr_view.canvas))
     v0 = ex.state.version
     sliders[4].set_state({"value": 1.25})  # what the browser sends during a drag
     assert ex.state.version == v0 + 1  # exactly one kernel call and publish
@@ -36,12 +36,16 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     x[4] = 1.25
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
-    np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
+    np.testing.assert_allclose(drawn(probs_view), e.probs, rtol=1e-6)
+    assert probs_view.canvas.highlight == int(np.argmax(e.probs))  # the predicted class
+    assert probs_view.canvas.domain == [0.0, 1.0]  # a fixed axis: no rescale per step
+    assert probs_view.canvas.labels == list(ex.state.class_names)
     np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
-    assert attr_view.canvas.diverging and attr_view.colors is None  # coloured by value in JS
+    assert attr_view.canvas.diverging  # coloured by value in JS
     assert not attr_view.canvas.counts  # titled "method · class name", no "(30)"
     # one batched message per chart per step (hold_sync), carrying values as a binary buffer
-    assert len(updates(probs_view.bars)) == n_prob + 1
+    (message,) = updates(probs_view.canvas)[n_prob:]
+    assert ["values"] in message["buffer_paths"] and set(message["state"]) <= {"highlight"}
     (message,) = updates(attr_view.canvas)[n_attr:]
     # the values alone, as a binary buffer (the title only when the method or class change)
     assert message["state"] == {} and message["buffer_paths"] == [["values"]]
@@ -91,19 +95,46 @@ def test_bars_canvas_checks_its_values_and_ignores_stray_clicks():
     canvas.close()
 
 
+def test_heat_canvas_and_bars_canvas_refuse_bad_values():
+    from nnwidgets.views._bars_canvas import BarsCanvas
+    from nnwidgets.views._heat_canvas import HeatCanvas
+
+    heat = HeatCanvas(rows=2, cols=3)
+    with pytest.raises(ValueError, match=r"values: expected shape \(2, 3\), received \(3, 2\)"):
+        heat.show(np.zeros((3, 2)))
+    heat.show(np.zeros((2, 3)))  # a constant model: all zeros, no 0/0 in the colour limit
+    assert heat.limit == 1.0
+    heat.show([[1, -4, np.nan], [0, 2, 3]])  # a NaN cell is drawn grey, not in the limit
+    assert heat.limit == 4.0
+    bars = BarsCanvas(["p"], [2])
+    for bad in ([1.0], [1.0, 0.0], [0.0, np.inf]):
+        with pytest.raises(Exception, match=r"domain: expected \[\] or \[low, high\]"):
+            bars.domain = bad
+    bars.domain = [0.0, 1.0]
+    heat.close()
+    bars.close()
+
+
 def test_painting_a_pixel_updates_heatmap():
     ex = Explorer("digits")
     painter = ex.views[2]
     attr_view = ex.views[4]
     value = list(painter.canvas.value)
     value[0] = 1.0
+    n_attr = len(updates(attr_view.canvas))
     painter.canvas.set_state({"value": value})
     x = np.asarray(value, np.float32).reshape(8, 8)
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
-    limit = float(np.abs(e.attribution).max())
-    np.testing.assert_allclose(attr_view.mark.color, e.attribution / limit, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(ex.views[3].bars.y, e.probs, rtol=1e-6)
+    heat = attr_view.canvas
+    assert (heat.rows, heat.cols) == (8, 8)
+    np.testing.assert_allclose(drawn(attr_view).reshape(8, 8), e.attribution, rtol=1e-5, atol=1e-7)
+    # coloured over the largest |value| (full colour), titled with the method and class
+    assert heat.limit == pytest.approx(float(np.abs(e.attribution).max()), rel=1e-5)
+    assert heat.title == f"saliency · class {ex.state.class_names[ex.state.explained]}"
+    (message,) = updates(heat)[n_attr:]  # one message: the values as a buffer and the limit
+    assert message["buffer_paths"] == [["values"]] and set(message["state"]) <= {"limit", "title"}
+    np.testing.assert_allclose(drawn(ex.views[3]), e.probs, rtol=1e-6)
     # painted values are not echoed back (echo_update=False on the canvas value)
     assert not [m for m in painter.canvas.comm.messages if m and m.get("method") == "echo_update"]
     ex.close()
@@ -173,12 +204,12 @@ def test_error_shows_in_widget_last_plot_stays_next_move_works():
     ex = Explorer("breast_cancer")
     status = next(v for v in ex.views if isinstance(v, StatusLine))
     probs_view = ex.views[3]
-    before = np.array(probs_view.bars.y)
+    before = drawn(probs_view).copy()
     bad = ex.state.x.copy()
     bad[0] = np.inf
     ex.state.x = bad
     assert "nnw-error" in status.value and "mean radius" in status.value
-    np.testing.assert_array_equal(probs_view.bars.y, before)
+    np.testing.assert_array_equal(drawn(probs_view), before)
     ex.views[2].sliders[1].set_state({"value": 0.3})
     assert "nnw-error" not in status.value and ex.state.error == ""
     ex.close()
@@ -266,7 +297,7 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     assert max(changed.values()) <= 100, changed  # at most one message per widget per step
     probs_view = next(v for v in ex.views if isinstance(v, ProbabilityView))
     attr_view = next(v for v in ex.views if isinstance(v, AttributionView))
-    assert sent[probs_view.bars.model_id] == 100 and sent[attr_view.canvas.model_id] == 100
+    assert sent[probs_view.canvas.model_id] == 100 and sent[attr_view.canvas.model_id] == 100
     assert sent[slider.model_id] == 0  # the dragged slider is never echoed back
     per_step = sum(changed.values()) / 100
     # one message per changed widget: the lab's marks and readouts plus the course tabs
@@ -276,7 +307,7 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     x[3] = np.float32(values[-1])
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
-    np.testing.assert_allclose(probs_view.bars.y, e.probs, rtol=1e-6)
+    np.testing.assert_allclose(drawn(probs_view), e.probs, rtol=1e-6)
     np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
     ex.close()
 
@@ -290,6 +321,9 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
     from nnwidgets.views._base import widget_tree
 
     ex = Explorer("breast_cancer")
+    # the lab itself draws on canvases (no bqplot mark); the gradients tab's marks redraw
+    assert not [w for w in widget_tree(ex) if isinstance(w, bq.Mark)]
+    ex.tabs.selected_index = [t for t, _ in TABS].index("gradients")
     slider = ex.views[2].sliders[3]
     marks = [w for w in widget_tree(ex) if isinstance(w, bq.Mark)]
     before = {m.model_id: len(m.comm.messages) for m in marks}
@@ -306,9 +340,9 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
                     assert fixed or scale.stabilized, (type(mark).__name__, key)
                 elif isinstance(scale, bq.ColorScale):
                     assert fixed, (type(mark).__name__, key)
-    assert checked >= 1  # the probabilities (the other step views are canvases)
-    # the attribution and activation canvases keep a steady domain of their own (the same
-    # rule, in their script)
+    assert checked >= 2  # the dL/dθ heat map and the per-layer gradient norms
+    # the probability, attribution and activation canvases keep a fixed or steady domain of
+    # their own (the same rule, in their script)
     x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider
     x[3] = np.float32(1.25)
     sent = len(slider.comm.messages)

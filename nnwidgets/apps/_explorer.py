@@ -8,38 +8,33 @@ from typing import Any
 
 import ipywidgets as W
 
+from .. import views
 from ..state import ExplorerState, build_state
 from ..views import (
-    ActivationFunctionView,
     ActivationView,
     AppGuard,
     AttributionView,
     DigitPainter,
-    EmbeddingView,
-    FeatureMapView,
-    GradientsView,
     InputSliders,
     MethodControls,
-    OutputsView,
     ProbabilityView,
-    SanityCheckView,
     StatusLine,
-    StructureView,
-    WeightsView,
 )
 from ..views._base import widget_tree
 from ._lifecycle import adopt
 
-#: The course tabs under the lab: (title, view class), all bound to the same state.
+#: The course tabs under the lab: (title, name of the view in ``nnwidgets.views``), all bound
+#: to the same state. Each is imported and built when first shown (the bqplot-drawn ones
+#: import bqplot then).
 TABS = (
-    ("network", StructureView),
-    ("weights", WeightsView),
-    ("gradients", GradientsView),
-    ("activation functions", ActivationFunctionView),
-    ("feature maps", FeatureMapView),
-    ("embedding", EmbeddingView),
-    ("outputs", OutputsView),
-    ("sanity check", SanityCheckView),
+    ("network", "StructureView"),
+    ("weights", "WeightsView"),
+    ("gradients", "GradientsView"),
+    ("activation functions", "ActivationFunctionView"),
+    ("feature maps", "FeatureMapView"),
+    ("embedding", "EmbeddingView"),
+    ("outputs", "OutputsView"),
+    ("sanity check", "SanityCheckView"),
 )
 
 
@@ -133,7 +128,7 @@ class Explorer(W.VBox):
             raise ValueError(f"title: expected one of {titles}, got {title!r}")
         i = titles.index(title)
         if i not in self._tab_views:
-            view = TABS[i][1](self.state)
+            view = getattr(views, TABS[i][1])(self.state)
             view.set_active(i == self.tabs.selected_index)
             self._tab_views[i] = view
             self.views.append(view)

@@ -7,16 +7,14 @@ from typing import Any
 
 import ipywidgets as W
 
+from .. import views
 from ..state import PlaygroundState
 from ..views import (
     AppGuard,
     BoundaryView,
-    CurvesView,
-    GradientsView,
     PlaygroundControls,
     PlaygroundNetworkView,
     StatusLine,
-    WeightsView,
 )
 from ..views._base import widget_tree
 from ._explorer import compiling_notice
@@ -72,7 +70,7 @@ class Playground(W.VBox):
         self.controls = PlaygroundControls(s)
         self.network = PlaygroundNetworkView(s)
         self.boundary = BoundaryView(s)
-        self.curves = CurvesView(s)
+        self.curves = views.CurvesView(s)  # bqplot: imported with the first Playground
         self.network.canvas.observe(
             lambda change: self.boundary.set_focus(change.new), names="selected"
         )
@@ -110,7 +108,7 @@ class Playground(W.VBox):
         """(Re)build the weights and gradients tabs for the current architecture."""
         for view in self.tabs.children:
             view.close()
-        tabs = (("weights", WeightsView), ("gradients", GradientsView))
+        tabs = (("weights", views.WeightsView), ("gradients", views.GradientsView))
         shown = [(name, cls) for name, cls in tabs if name not in self.hidden]
         self.tabs.children = [cls(self.state) for _, cls in shown]
         self.tabs.titles = [name for name, _ in shown]

@@ -1,15 +1,21 @@
-"""Thin ipywidgets / bqplot views: draw the state, forward user input, no maths."""
+"""Thin ipywidgets / bqplot views: draw the state, forward user input, no maths.
 
-from ._activation_fns import ActivationFunctionView as ActivationFunctionView
+The views an app shows first (inputs, probabilities, attribution, activations, the network
+tab, the Playground's canvases) are plain ipywidgets and anywidget canvases. The views drawn
+with bqplot are imported when first used (``LAZY``): bqplot imports pandas (~0.3 s in a fresh
+kernel), and a page that shows no bqplot figure does not load bqplot's scripts either.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._activations import ActivationView as ActivationView
 from ._app_guard import AppGuard as AppGuard
 from ._attribution import AttributionView as AttributionView
 from ._boundary_canvas import BoundaryCanvas as BoundaryCanvas
 from ._controls import MethodControls as MethodControls
-from ._curves import CurvesView as CurvesView
-from ._embedding import EmbeddingView as EmbeddingView
-from ._feature_maps import FeatureMapView as FeatureMapView
-from ._gradients_view import GradientsView as GradientsView
 from ._inputs import InputSliders as InputSliders
 from ._network_canvas import NetworkCanvas as NetworkCanvas
 from ._outputs import OutputsView as OutputsView
@@ -19,10 +25,37 @@ from ._playground_controls import PlaygroundControls as PlaygroundControls
 from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
-from ._sanity import SanityCheckView as SanityCheckView
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
-from ._weights_view import WeightsView as WeightsView
+
+if TYPE_CHECKING:
+    from ._activation_fns import ActivationFunctionView as ActivationFunctionView
+    from ._curves import CurvesView as CurvesView
+    from ._embedding import EmbeddingView as EmbeddingView
+    from ._feature_maps import FeatureMapView as FeatureMapView
+    from ._gradients_view import GradientsView as GradientsView
+    from ._sanity import SanityCheckView as SanityCheckView
+    from ._weights_view import WeightsView as WeightsView
+
+#: bqplot-drawn views, imported on first use: name -> module.
+LAZY = {
+    "ActivationFunctionView": "._activation_fns",
+    "CurvesView": "._curves",
+    "EmbeddingView": "._embedding",
+    "FeatureMapView": "._feature_maps",
+    "GradientsView": "._gradients_view",
+    "SanityCheckView": "._sanity",
+    "WeightsView": "._weights_view",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in LAZY:
+        value = getattr(importlib.import_module(LAZY[name], __name__), name)
+        globals()[name] = value  # once imported, a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ActivationFunctionView",

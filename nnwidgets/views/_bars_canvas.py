@@ -21,12 +21,6 @@ _ESM = (
     COMMON_JS
     + """
 const TOP = 22, LEFT = 40, RIGHT = 6, PAD = 0.05;  // mirror _bars_canvas.py
-// RdBu (colorbrewer) around white: red for negative, blue for positive values, f in [-1, 1]
-const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
-function diverging(f) {
-  const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
-  return `rgb(${[0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a)).join(",")})`;
-}
 function steady(d, lo, hi) {  // bqplot's "stabilized" scale: move only when data leave or shrink
   lo = Math.min(lo, 0); hi = Math.max(hi, 0);
   const span = hi - lo || 1;
@@ -55,23 +49,24 @@ function render({ model, el }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0); ctx.clearRect(0, 0, W, PH);
     ctx.font = "11px sans-serif";
     panels = [];
-    let o = 0, sum = 0;
+    let o = 0, sum = 0, weighted = 0;  // what tests read back: Σ v and Σ (i + 1) v
     names.forEach((name, g) => {
       const n = sizes[g], x0 = g * PW + LEFT, w = PW - LEFT - RIGHT, h = PH - TOP - BOTTOM;
       let lo = Infinity, hi = -Infinity;
       for (let i = 0; i < n; i++) {
         const y = v[o + i];
         if (!(y === y) || Math.abs(y) === Infinity) continue;
-        lo = Math.min(lo, y); hi = Math.max(hi, y); sum += y;
+        lo = Math.min(lo, y); hi = Math.max(hi, y); sum += y; weighted += (i + 1) * y;
       }
       if (lo > hi) { lo = 0; hi = 0; }
-      const d = domains[g] = steady(domains[g], lo, hi);
+      const fixed = model.get("domain");
+      const d = domains[g] = fixed.length === 2 ? fixed : steady(domains[g], lo, hi);
       const Y = (y) => TOP + h * (d[1] - y) / (d[1] - d[0]);
       ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
       ctx.fillText(model.get("counts") ? `${name} (${n})` : name, g * PW + PW / 2, 14);
       ctx.textAlign = "right"; ctx.textBaseline = "middle"; ctx.fillStyle = "#666";
-      for (const t of [d[0], 0, d[1]]) {
-        ctx.fillText(Number(t.toPrecision(2)).toString(), x0 - 4, Y(t));
+      for (const t of new Set([d[0], 0, d[1]])) {
+        if (t >= d[0] && t <= d[1]) ctx.fillText(Number(t.toPrecision(2)).toString(), x0 - 4, Y(t));
       }
       ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(x0, TOP); ctx.lineTo(x0, TOP + h); ctx.stroke();
@@ -81,11 +76,13 @@ function render({ model, el }) {
       for (let i = 0; div && i < n; i++) {
         if (Number.isFinite(v[o + i])) most = Math.max(most, Math.abs(v[o + i]));
       }
-      if (xl) {  // index labels under the bars (where they fit), then the axis label
+      if (xl) {  // bar labels (or indices) under the bars where they fit, then the axis label
         ctx.fillStyle = "#666"; ctx.textAlign = "center"; ctx.textBaseline = "top";
-        const every = Math.max(1, Math.ceil(14 / bw));
+        const labels = model.get("labels").length === n ? model.get("labels") : null;
+        const widest = labels ? Math.max(...labels.map((l) => ctx.measureText(l).width)) : 0;
+        const every = Math.max(1, Math.ceil(Math.max(14, widest + 4) / bw));
         for (let i = 0; i < n; i += every) {
-          ctx.fillText(String(i), x0 + (i + 0.5) * bw, TOP + h + 3);
+          ctx.fillText(labels ? labels[i] : String(i), x0 + (i + 0.5) * bw, TOP + h + 3);
         }
         ctx.fillText(xl, x0 + w / 2, TOP + h + 16);
       }
@@ -93,7 +90,8 @@ function render({ model, el }) {
         const y = v[o + i];
         if (!(y === y) || Math.abs(y) === Infinity) continue;
         const a = Y(Math.max(y, 0)), b = Y(Math.min(y, 0));
-        ctx.fillStyle = div ? diverging(most ? y / most : 0) : model.get("color");
+        ctx.fillStyle = i === model.get("highlight") ? model.get("highlight_color") :
+          div ? diverging(most ? y / most : 0) : model.get("color");
         const left = x0 + i * bw + PAD * bw / 2;
         ctx.fillRect(left, a, Math.max(1, bw * (1 - PAD)), Math.max(b - a, 0.5));
       }
@@ -102,6 +100,8 @@ function render({ model, el }) {
     });
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
+    canvas.dataset.weighted = weighted.toFixed(4);
+    canvas.dataset.highlight = String(model.get("highlight"));
   };
   const schedule = inNextFrame(draw);
   const hit = (ev) => {
@@ -125,14 +125,15 @@ function render({ model, el }) {
     const h = hit(ev);
     if (!h) { tip.style.display = "none"; canvas.style.cursor = ""; return; }
     const v = arr(model.get("values"), Float32Array)[h.p.o + h.i];
-    const shown = v === undefined ? "" : v.toPrecision(4);
-    tip.textContent = `${model.get("item_label")} ${h.i}: ${shown}`;
+    const shown = v === undefined ? "" : v.toPrecision(4), labels = model.get("labels");
+    const item = labels.length === h.p.n ? labels[h.i] : h.i;
+    tip.textContent = `${model.get("item_label")} ${item}: ${shown}`;
     tip.style.left = h.x + 12 + "px"; tip.style.top = h.y + 12 + "px"; tip.style.display = "block";
     canvas.style.cursor = "pointer";
   });
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "counts",
-    "panel_width", "panel_height"];
+    "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
   return () => { for (const k of keys) model.off("change:" + k, schedule); };
@@ -163,6 +164,25 @@ class BarsCanvas(anywidget.AnyWidget):
     item_label = t.Unicode("neuron", help="What a bar is, for the hover text.").tag(sync=True)
     panel_width = t.Int(300, help="Width of each panel in pixels.").tag(sync=True)
     panel_height = t.Int(160, help="Height of the panels in pixels.").tag(sync=True)
+    domain = t.List(
+        t.Float(), help="A fixed y range [low, high]; empty = follow the data (steady)."
+    ).tag(sync=True)
+    labels = t.List(
+        t.Unicode(), help="One label per bar under the axis and in the hover text (else indices)."
+    ).tag(sync=True)
+    highlight = t.Int(-1, help="Index of the bar drawn in highlight_color (-1: none).").tag(
+        sync=True
+    )
+    highlight_color = t.Unicode("#e6550d", help="Colour of the highlighted bar.").tag(sync=True)
+
+    @t.validate("domain")
+    def _valid_domain(self, proposal: Any) -> list[float]:
+        d = list(proposal["value"])
+        if d and not (len(d) == 2 and np.isfinite(d).all() and d[0] < d[1]):
+            raise t.TraitError(
+                f"domain: expected [] or [low, high] with low < high, received {d!r}"
+            )
+        return d
 
     def __init__(self, groups: Sequence[str], sizes: Sequence[int], **kwargs: Any) -> None:
         if len(groups) != len(sizes) or any(int(n) < 0 for n in sizes):

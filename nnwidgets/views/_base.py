@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import bqplot as bq
 import ipywidgets as W
 import traitlets as t
+
+if TYPE_CHECKING:
+    import bqplot as bq
 
 
 def steady_scale(**kwargs: Any) -> bq.LinearScale:
@@ -18,6 +20,8 @@ def steady_scale(**kwargs: Any) -> bq.LinearScale:
     alone, not the axis and every mark on the scale (in JupyterLab that was ~7 ms of the
     page's main thread per step), and the axis holds still under the hand.
     """
+    import bqplot as bq  # only the bqplot-drawn views need it (see nnwidgets.views)
+
     return bq.LinearScale(stabilized=True, **kwargs)
 
 

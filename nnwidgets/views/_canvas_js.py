@@ -1,6 +1,7 @@
-"""JavaScript shared by the Playground's anywidget canvases (prepended to each ``_ESM``)."""
+"""JavaScript shared by the anywidget canvases (prepended to each ``_ESM``)."""
 
 #: TensorFlow-Playground colours, ``arr(v, T)``: a synced Bytes trait as a typed array, and
+#: ``diverging(f)``: the RdBu colour of ``f`` in [-1, 1] (red < 0 < blue), and
 #: ``inNextFrame(draw)``: a function that runs ``draw`` once in the next animation frame
 #: however often it is called before then.
 COMMON_JS = """
@@ -12,6 +13,12 @@ function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBu
   const n = Math.floor(v.byteLength / T.BYTES_PER_ELEMENT);
   if (v.byteOffset % T.BYTES_PER_ELEMENT === 0) return new T(v.buffer, v.byteOffset, n);
   return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
+}
+// RdBu (colorbrewer) around a pale white: red for negative, blue for positive, f in [-1, 1]
+const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
+function diverging(f) {
+  const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
+  return `rgb(${[0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a)).join(",")})`;
 }
 function inNextFrame(draw) {
   let pending = false;

@@ -7,7 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, steady_scale
 from ._convert import f32, number, values_table
 from ._feature_maps import MatrixPlot
 from ._outputs import label_dropdown, loss_html
@@ -49,7 +49,7 @@ class GradientsView(StateView, W.VBox):
         self.matrix = MatrixPlot(
             self.colors, self._grad()[0], layout={"width": "380px", "height": "320px"}
         )
-        xs, ys = bq.OrdinalScale(), bq.LinearScale(min=0.0)
+        xs, ys = bq.OrdinalScale(), steady_scale(min=0.0)  # no axis redraw per step
         self.norms = bq.Bars(
             x=names,
             y=f32(state.grad_norms),

@@ -2,53 +2,49 @@
 
 from __future__ import annotations
 
-import bqplot as bq
 import ipywidgets as W
-import numpy as np
 
 from ..state import ExplorerState
+from ._bars_canvas import BarsCanvas
 from ._base import StateView
-from ._convert import f32, values_table
+from ._convert import values_table
 
 
 class ProbabilityView(StateView, W.VBox):
-    """Bars of ``state.probs`` over ``state.class_names``."""
+    """Bars of ``state.probs`` over ``state.class_names`` on a fixed [0, 1] axis.
+
+    A ``BarsCanvas``: a step sends one message (the probabilities as a float32 buffer and
+    the predicted class, drawn in orange).
+    """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
-        names = list(state.class_names)
-        xs = bq.OrdinalScale()
-        ys = bq.LinearScale(min=0.0, max=1.0)
-        cs = bq.ColorScale(colors=["#9ecae1", "#e6550d"], min=0.0, max=1.0)
-        self.bars = bq.Bars(
-            x=names,
-            y=f32(state.probs),
-            color=self._highlight(),
-            scales={"x": xs, "y": ys, "color": cs},
-            padding=0.15,
+        names = [str(n) for n in state.class_names]
+        self.canvas = BarsCanvas(
+            ["class probabilities"],
+            [len(names)],
+            domain=[0.0, 1.0],
+            labels=names,
+            x_label="class",
+            counts=False,
+            item_label="class",
+            color="#9ecae1",
+            highlight_color="#e6550d",
+            panel_width=max(340, 34 * len(names) + 46),
+            panel_height=230,
         )
-        self.figure = bq.Figure(
-            marks=[self.bars],
-            title="class probabilities",
-            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", tick_format=".1f")],
-            fig_margin={"top": 40, "bottom": 30, "left": 40, "right": 10},
-            layout={"width": "340px", "height": "230px"},
-        )
-        self.readout = W.HTML(self._table())
-        self._owned = [self.figure, self.readout]
+        self.readout = W.HTML()
+        self._owned = [self.canvas, self.readout]
+        self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.figure, self.readout], **kwargs)
+        super().__init__([self.canvas, self.readout], **kwargs)
         self.add_class("nnw-probabilities")
 
-    def _highlight(self) -> np.ndarray:
-        return f32(np.arange(len(self.state.class_names)) == self.state.predicted)
-
-    def _table(self) -> str:
-        s = self.state
-        return values_table(s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version)
-
     def _redraw(self, _: object) -> None:
-        with self.bars.hold_sync():
-            self.bars.y = f32(self.state.probs)
-            self.bars.color = self._highlight()
-        self.readout.value = self._table()
+        s = self.state
+        with self.canvas.hold_sync():
+            self.canvas.highlight = int(s.predicted)
+            self.canvas.show([s.probs])
+        self.readout.value = values_table(
+            s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version
+        )

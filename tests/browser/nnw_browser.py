@@ -453,16 +453,6 @@ def read_values(page: Any, table: str) -> np.ndarray:
     return out
 
 
-def bar_heights(page: Any, view: str) -> np.ndarray:
-    """Heights in px of a view's bqplot bars (``svg.svg-figure g.bargroup > rect.bar``)."""
-    heights = page.evaluate(
-        """sel => [...document.querySelectorAll(
-             sel + ' svg.svg-figure g.bargroup > rect.bar')].map(r => r.getAttribute('height'))""",
-        view,
-    )
-    return np.array([float(h) for h in heights])
-
-
 def table_class(page: Any, table: str, prefix: str) -> int:
     """The ``k`` of a ``{prefix}{k}`` class on a values table (predicted / explained class)."""
     classes = page.locator(table).first.get_attribute("class") or ""

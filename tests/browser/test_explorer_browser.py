@@ -36,9 +36,11 @@ def assert_page_shows_kernel(page, model, x):
     np.testing.assert_allclose(
         attribution, e.attribution.ravel(), **ATTR_TOL, err_msg="attribution on the page"
     )
-    bars = nb.bar_heights(page, ".nnw-probabilities")  # the chart too: heights ∝ probabilities
-    assert bars.shape == e.probs.shape and bars.sum() > 0
-    np.testing.assert_allclose(bars / bars.sum(), e.probs, rtol=1e-4, atol=1e-6, err_msg="bars")
+    # the chart too: the canvas drew these probabilities (Σ (i + 1) p_i tells classes apart)
+    # and highlighted the predicted class
+    chart = ".nnw-probabilities canvas.nnw-bars-canvas"
+    assert_canvas_sum(page, chart, np.arange(1, e.probs.size + 1) * e.probs, key="weighted")
+    assert page.locator(chart).get_attribute("data-highlight") == str(int(np.argmax(e.probs)))
     assert nb.table_class(page, nb.PROBS, "nnw-predicted-") == int(np.argmax(e.probs))
     assert nb.table_class(page, nb.ATTRIBUTION, "nnw-explained-") == e.target
     assert_activations_drawn(page, e)
@@ -47,13 +49,17 @@ def assert_page_shows_kernel(page, model, x):
 
 
 def assert_activations_drawn(page, e):
-    """The canvases have painted the kernel's values: every layer's activations and, for a
-    tabular input, the attribution (the sum each drew, to 1e-3)."""
+    """The canvases have painted the kernel's values: every layer's activations and the
+    attribution, as bars (tabular) or a heat map (images) (the sum each drew, to 1e-3)."""
     post = np.concatenate([np.ravel(p) for p in e.post])
     assert_canvas_sum(page, ".nnw-activations canvas.nnw-bars-canvas", post)
-    attribution = page.locator(".nnw-attribution canvas.nnw-bars-canvas")
-    if attribution.count():
-        assert_canvas_sum(page, ".nnw-attribution canvas.nnw-bars-canvas", e.attribution)
+    kinds = [
+        k
+        for k in ("bars", "heat")
+        if page.locator(f".nnw-attribution canvas.nnw-{k}-canvas").count()
+    ]
+    assert kinds == (["heat"] if e.attribution.ndim == 2 else ["bars"]), kinds
+    assert_canvas_sum(page, f".nnw-attribution canvas.nnw-{kinds[0]}-canvas", e.attribution)
 
 
 def assert_canvas_sum(page, canvas, values, key="checksum"):
