@@ -8,9 +8,9 @@ kernel), and a page that shows no bqplot figure does not load bqplot's scripts e
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
 from ._activations import ActivationView as ActivationView
 from ._app_guard import AppGuard as AppGuard
 from ._attribution import AttributionView as AttributionView
@@ -49,13 +49,7 @@ LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in LAZY:
-        value = getattr(importlib.import_module(LAZY[name], __name__), name)
-        globals()[name] = value  # once imported, a plain attribute
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+__getattr__ = lazy_names(__name__, LAZY)
 
 __all__ = [
     "ActivationFunctionView",

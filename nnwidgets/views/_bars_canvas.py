@@ -28,15 +28,7 @@ function steady(d, lo, hi) {  // bqplot's "stabilized" scale: move only when dat
   return [lo - 0.125 * span, hi + 0.125 * span];
 }
 function render({ model, el }) {
-  const wrap = document.createElement("div"), canvas = document.createElement("canvas");
-  const tip = document.createElement("div");
-  wrap.style.cssText = "position:relative;display:inline-block";
-  canvas.className = "nnw-bars-canvas"; canvas.style.display = "block";
-  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:#fff;" +
-    "border:1px solid #999;border-radius:3px;padding:1px 5px;font:11px sans-serif;" +
-    "white-space:nowrap";
-  wrap.append(canvas, tip); el.appendChild(wrap);
-  const ctx = canvas.getContext("2d");
+  const { canvas, ctx, at, tell } = tippedCanvas(el, "nnw-bars-canvas");
   let frame = 0, domains = [], panels = [];
   const draw = () => {
     const names = model.get("groups"), sizes = model.get("sizes"), xl = model.get("x_label");
@@ -105,9 +97,7 @@ function render({ model, el }) {
   };
   const schedule = inNextFrame(draw);
   const hit = (ev) => {
-    const b = canvas.getBoundingClientRect();
-    const x = (ev.clientX - b.left) * (canvas.offsetWidth / b.width);
-    const y = (ev.clientY - b.top) * (canvas.offsetHeight / b.height);
+    const [x, y] = at(ev);
     if (y < TOP) return null;
     for (const p of panels) {
       if (x >= p.x0 && x < p.x0 + p.w) {
@@ -123,15 +113,13 @@ function render({ model, el }) {
   });
   canvas.addEventListener("pointermove", (ev) => {
     const h = hit(ev);
-    if (!h) { tip.style.display = "none"; canvas.style.cursor = ""; return; }
+    canvas.style.cursor = h ? "pointer" : "";
+    if (!h) { tell(0, 0, ""); return; }
     const v = arr(model.get("values"), Float32Array)[h.p.o + h.i];
     const shown = v === undefined ? "" : v.toPrecision(4), labels = model.get("labels");
     const item = labels.length === h.p.n ? labels[h.i] : h.i;
-    tip.textContent = `${model.get("item_label")} ${item}: ${shown}`;
-    tip.style.left = h.x + 12 + "px"; tip.style.top = h.y + 12 + "px"; tip.style.display = "block";
-    canvas.style.cursor = "pointer";
+    tell(h.x, h.y, `${model.get("item_label")} ${item}: ${shown}`);
   });
-  canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "counts",
     "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
   for (const k of keys) model.on("change:" + k, schedule);

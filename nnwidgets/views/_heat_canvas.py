@@ -21,15 +21,7 @@ _ESM = (
     + """
 const TOP = 24, LEFT = 24, BOTTOM = 20, RIGHT = 6;  // mirror _heat_canvas.py
 function render({ model, el }) {
-  const wrap = document.createElement("div"), canvas = document.createElement("canvas");
-  const tip = document.createElement("div");
-  wrap.style.cssText = "position:relative;display:inline-block";
-  canvas.className = "nnw-heat-canvas"; canvas.style.display = "block";
-  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:#fff;" +
-    "border:1px solid #999;border-radius:3px;padding:1px 5px;font:11px sans-serif;" +
-    "white-space:nowrap";
-  wrap.append(canvas, tip); el.appendChild(wrap);
-  const ctx = canvas.getContext("2d");
+  const { canvas, ctx, at, tell } = tippedCanvas(el, "nnw-heat-canvas");
   let frame = 0;
   const geometry = () => {
     const rows = model.get("rows"), cols = model.get("cols"), px = model.get("cell_px");
@@ -64,16 +56,12 @@ function render({ model, el }) {
   };
   const schedule = inNextFrame(draw);
   canvas.addEventListener("pointermove", (ev) => {
-    const { rows, cols, px } = geometry(), b = canvas.getBoundingClientRect();
-    const x = (ev.clientX - b.left) * (canvas.offsetWidth / b.width);
-    const y = (ev.clientY - b.top) * (canvas.offsetHeight / b.height);
+    const { rows, cols, px } = geometry(), [x, y] = at(ev);
     const c = Math.floor((x - LEFT) / px), r = Math.floor((y - TOP) / px);
-    if (r < 0 || r >= rows || c < 0 || c >= cols) { tip.style.display = "none"; return; }
+    if (r < 0 || r >= rows || c < 0 || c >= cols) { tell(0, 0, ""); return; }
     const value = arr(model.get("values"), Float32Array)[r * cols + c];
-    tip.textContent = `row ${r}, col ${c}: ${value === undefined ? "" : value.toPrecision(4)}`;
-    tip.style.left = x + 12 + "px"; tip.style.top = y + 12 + "px"; tip.style.display = "block";
+    tell(x, y, `row ${r}, col ${c}: ${value === undefined ? "" : value.toPrecision(4)}`);
   });
-  canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   const keys = ["rows", "cols", "cell_px", "values", "limit", "title"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();

@@ -48,16 +48,9 @@ function segDist(px, py, a, b) {
   return Math.hypot(px - a[0] - u * dx, py - a[1] - u * dy);
 }
 function render({ model, el }) {
-  const wrap = document.createElement("div"), canvas = document.createElement("canvas");
-  const tip = document.createElement("div");
-  wrap.style.cssText = "position:relative;display:inline-block";
-  canvas.className = "nnw-network-canvas"; canvas.style.display = "block";
+  const { canvas, tip, ctx, at: local, tell: show } = tippedCanvas(el, "nnw-network-canvas");
+  const off = document.createElement("canvas");
   tip.className = "nnw-link-tip";
-  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:#fff;" +
-    "border:1px solid #999;border-radius:3px;padding:1px 5px;font:11px sans-serif;" +
-    "white-space:nowrap";
-  wrap.append(canvas, tip); el.appendChild(wrap);
-  const ctx = canvas.getContext("2d"), off = document.createElement("canvas");
   let frame = 0, L = { pos: [], s: 0, links: [] };
   const layout = () => {  // node centres, node size and link segments [a, b, value, k, i, j]
     const cols = model.get("columns"), W = model.get("width_px"), H = model.get("height_px");
@@ -156,11 +149,6 @@ function render({ model, el }) {
     canvas.dataset.selected = String(sel);
   };
   const schedule = inNextFrame(draw);
-  const local = (ev) => {
-    const b = canvas.getBoundingClientRect();
-    return [(ev.clientX - b.left) * (canvas.offsetWidth / b.width),
-      (ev.clientY - b.top) * (canvas.offsetHeight / b.height)];
-  };
   const nodeAt = (x, y) => {
     const h = L.s / 2;
     return L.pos.findIndex(([cx, cy]) => Math.abs(x - cx) <= h && Math.abs(y - cy) <= h);
@@ -170,10 +158,6 @@ function render({ model, el }) {
     if (n < 0 || !model.get("selectable")) return;
     model.set("selected", n); model.save_changes(); schedule();
   });
-  const show = (x, y, text) => {
-    tip.textContent = text;
-    tip.style.left = x + 12 + "px"; tip.style.top = y + 12 + "px"; tip.style.display = "block";
-  };
   canvas.addEventListener("pointermove", (ev) => {
     const [x, y] = local(ev), labels = model.get("node_labels"), n = nodeAt(x, y);
     if (n >= 0 && labels[n] !== undefined) {  // a named node: its name and value
@@ -187,12 +171,11 @@ function render({ model, el }) {
       const d = segDist(x, y, l[0], l[1]);
       if (d < bd) { bd = d; best = l; }
     }
-    if (!best) { tip.style.display = "none"; return; }
+    if (!best) { show(0, 0, ""); return; }
     const [, , v, k, i, j] = best;
     const what = `${model.get("link_label")} ${v.toFixed(4)}`;
     show(x, y, `${what}: ${name(k, i)} → ${name(k + 1, j)}`);
   });
-  canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   const keys = ["columns", "column_names", "input_labels", "thumb_size", "thumbs", "node_values",
     "links", "link_limit", "selected", "width_px", "height_px", "node_px", "node_labels",
     "node_limit", "palette"];
