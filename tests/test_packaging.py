@@ -38,6 +38,16 @@ def test_binder_pins_every_dependency_exactly_within_the_lower_bounds():
         assert dep.specifier.contains(pins[name]), (name, pins[name], str(dep.specifier))
 
 
+def test_the_installed_dependencies_satisfy_pyproject():
+    """What the test run uses is what pyproject.toml asks for (e.g. ml_dtypes < 0.7, whose
+    0.7.0 takes 0.75 s to import)."""
+    from importlib.metadata import version
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for dep in map(Requirement, deps):
+        assert dep.specifier.contains(version(dep.name)), (dep.name, version(dep.name), str(dep))
+
+
 def test_bundled_weights_ship_with_the_package():
     weights = sorted(p.name for p in (ROOT / "nnwidgets" / "models" / "weights").glob("*.npz"))
     from nnwidgets.models import BUNDLED_MODELS, DATASETS
