@@ -49,7 +49,7 @@ def test_structure_nodes_are_the_live_values_and_links_the_weights():
     assert canvas.node_labels == labels and canvas.palette == "red_blue"
     assert canvas.columns == [8, 8, 8, 2]
     assert canvas.column_names == ["input", *s.model.layer_names]
-    assert "input: 22 of 30" in view.note.value
+    assert "input: 22 of 30" in canvas.caption
     assert not canvas.selectable
 
     # the link from the k-th shown input to the l-th shown dense_1 node carries w1[i, j]
@@ -59,7 +59,7 @@ def test_structure_nodes_are_the_live_values_and_links_the_weights():
     assert [m.shape for m in links] == [(8, 8), (8, 8), (8, 2)]
     biggest = max(float(np.abs(m).max()) for m in links)
     assert canvas.link_limit == pytest.approx(biggest)  # drawn at full width
-    assert canvas.link_label == "weight" and "link = weight" in view.title.value
+    assert canvas.link_label == "weight" and "link = weight" in canvas.caption
     view.mode.value = "gradients"  # gradient flow: the same link carries dL/dw1[i, j]
     g = jax.grad(lambda p: -jax.nn.log_softmax(s.model.logits(p, jnp.asarray(x)))[s.label])(
         s.params
@@ -67,7 +67,7 @@ def test_structure_nodes_are_the_live_values_and_links_the_weights():
     np.testing.assert_allclose(
         _links(canvas)[0], np.asarray(g[0]["w"])[np.ix_(shown[0], shown[1])], rtol=1e-4, atol=1e-7
     )
-    assert canvas.link_label == "dL/dw" and "link = dL/dw" in view.title.value
+    assert canvas.link_label == "dL/dw" and "link = dL/dw" in canvas.caption
     assert "nnw-layer-summary" in view.summary.value and "total" in view.summary.value
     assert f"{sum(r['params'] for r in s.model.summary()):,}" in view.summary.value
     view.close()
@@ -86,7 +86,8 @@ def test_structure_step_is_one_canvas_message_with_buffers_only():
     assert len(sent) == 1
     buffers = {p[0] for p in sent[0]["buffer_paths"]}
     assert "node_values" in buffers and buffers <= {"node_values", "links"}  # links if changed
-    assert set(sent[0]["state"]) <= {"node_limit", "link_limit", "node_labels"}
+    assert "caption" in sent[0]["state"]  # limits, hidden-node note and exact values
+    assert set(sent[0]["state"]) <= {"node_limit", "link_limit", "node_labels", "caption"}
     view.close()
 
 

@@ -45,14 +45,16 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     assert not attr_view.canvas.counts  # titled "method · class name", no "(30)"
     # one batched message per chart per step (hold_sync), carrying values as a binary buffer
     (message,) = updates(probs_view.canvas)[n_prob:]
-    assert ["values"] in message["buffer_paths"] and set(message["state"]) <= {"highlight"}
+    assert ["values"] in message["buffer_paths"]
+    assert "caption" in message["state"] and set(message["state"]) <= {"highlight", "caption"}
     (message,) = updates(attr_view.canvas)[n_attr:]
-    # the values alone, as a binary buffer (the title only when the method or class change)
-    assert message["state"] == {} and message["buffer_paths"] == [["values"]]
+    # the values as a binary buffer and the exact-values table (the title only when the
+    # method or class change)
+    assert set(message["state"]) == {"caption"} and message["buffer_paths"] == [["values"]]
     # the moved slider is not echoed back with a float32-rounded value
     assert not [m for m in updates(sliders[4]) if "value" in m["state"]]
     # the readout the browser tests read holds the same numbers
-    assert f"{float(e.probs[1]):.6g}" in probs_view.readout.value
+    assert f"{float(e.probs[1]):.6g}" in probs_view.canvas.caption
     ex.close()
 
 
@@ -133,7 +135,8 @@ def test_painting_a_pixel_updates_heatmap():
     assert heat.limit == pytest.approx(float(np.abs(e.attribution).max()), rel=1e-5)
     assert heat.title == f"saliency · class {ex.state.class_names[ex.state.explained]}"
     (message,) = updates(heat)[n_attr:]  # one message: the values as a buffer and the limit
-    assert message["buffer_paths"] == [["values"]] and set(message["state"]) <= {"limit", "title"}
+    assert message["buffer_paths"] == [["values"]]
+    assert set(message["state"]) <= {"limit", "title", "caption"}
     np.testing.assert_allclose(drawn(ex.views[3]), e.probs, rtol=1e-6)
     # painted values are not echoed back (echo_update=False on the canvas value)
     assert not [m for m in painter.canvas.comm.messages if m and m.get("method") == "echo_update"]
@@ -162,7 +165,7 @@ def test_method_dropdown_switches_attribution_and_shows_gap():
     assert ex.state.method == "integrated_gradients"
     e = expected(ex.state, ex.state.x)
     np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
-    assert "completeness gap" in attr_view.readout.value
+    assert "completeness gap" in attr_view.canvas.caption
     name = ex.state.class_names[ex.state.explained]
     assert attr_view.canvas.groups == [f"integrated_gradients · class {name}"]  # the title
     controls.target.set_state({"index": 3})  # "predicted", then the classes
@@ -300,8 +303,9 @@ def test_rapid_slider_moves_one_kernel_call_and_at_most_one_message_per_widget_e
     assert sent[probs_view.canvas.model_id] == 100 and sent[attr_view.canvas.model_id] == 100
     assert sent[slider.model_id] == 0  # the dragged slider is never echoed back
     per_step = sum(changed.values()) / 100
-    # one message per changed widget: the lab's marks and readouts plus the course tabs
-    assert per_step <= 24, changed
+    # one message per changed widget, and four in all: the probability, attribution and
+    # activation canvases and the network tab's, each with its exact-values table
+    assert per_step == 4, changed
     x = ex.state.dataset.X_test[0].copy()
     x = np.array([round(float(v), 2) for v in x], np.float32)
     x[3] = np.float32(values[-1])

@@ -18,7 +18,7 @@ class AttributionView(StateView, W.VBox):
 
     Images: a ``HeatCanvas``, each cell coloured by value / max |value|. Tabular inputs: one
     bar per feature on a ``BarsCanvas`` (each bar coloured the same way). Either way a step
-    is one message with one float32 buffer. The table under the chart keeps the exact values.
+    is one message with one float32 buffer and the table of exact values under the chart.
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -41,11 +41,10 @@ class AttributionView(StateView, W.VBox):
                 panel_width=620 if n > 12 else 340,
                 panel_height=300,
             )
-        self.readout = W.HTML()
-        self._owned = [self.canvas, self.readout]
+        self._owned = [self.canvas]
         self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.canvas, self.readout], **kwargs)
+        super().__init__([self.canvas], **kwargs)
         self.add_class("nnw-attribution")
 
     def _title(self) -> str:
@@ -55,13 +54,6 @@ class AttributionView(StateView, W.VBox):
     def _redraw(self, _: object) -> None:
         s = self.state
         a = f32(s.attribution)
-        with self.canvas.hold_sync():
-            if isinstance(self.canvas, HeatCanvas):
-                self.canvas.title = self._title()
-                self.canvas.show(a)
-            else:
-                self.canvas.groups = [self._title()]
-                self.canvas.show([a])
         gap = s.completeness_gap
         gap = (
             ""
@@ -69,4 +61,12 @@ class AttributionView(StateView, W.VBox):
             else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
         )
         names = s.dataset.feature_names
-        self.readout.value = gap + values_table(names, a, f"nnw-explained-{s.explained}", s.version)
+        table = values_table(names, a, f"nnw-explained-{s.explained}", s.version)
+        with self.canvas.hold_sync():  # one message: values, title, gap and exact values
+            if isinstance(self.canvas, HeatCanvas):
+                self.canvas.title = self._title()
+                self.canvas.show(a)
+            else:
+                self.canvas.groups = [self._title()]
+                self.canvas.show([a])
+            self.canvas.caption = gap + table

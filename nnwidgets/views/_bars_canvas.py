@@ -124,7 +124,8 @@ function render({ model, el }) {
     "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
-  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+  const uncaption = captioned(el, model);
+  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
 export default { render };
 """
@@ -140,6 +141,9 @@ class BarsCanvas(anywidget.AnyWidget):
     """
 
     _esm = _ESM
+    caption = t.Unicode(
+        "", help="HTML under the picture (exact values, notes), sent with the values."
+    ).tag(sync=True)
     groups = t.List(t.Unicode(), help="Panel titles, one per group.").tag(sync=True)
     sizes = t.List(t.Int(), help="Bars per group.").tag(sync=True)
     values = t.Bytes(b"", help="float32 values of every group, back to back.").tag(sync=True)

@@ -2,7 +2,8 @@
 
 #: TensorFlow-Playground colours, ``arr(v, T)``: a synced Bytes trait as a typed array, and
 #: ``diverging(f)``: the RdBu colour of ``f`` in [-1, 1] (red < 0 < blue),
-#: ``tippedCanvas(el, cls)``: a canvas with a hover tip and pointer -> canvas pixel mapping, and
+#: ``tippedCanvas(el, cls)``: a canvas with a hover tip and pointer -> canvas pixel mapping,
+#: ``captioned(el, model)``: the ``caption`` trait's HTML under it, and
 #: ``inNextFrame(draw)``: a function that runs ``draw`` once in the next animation frame
 #: however often it is called before then.
 COMMON_JS = """
@@ -43,6 +44,15 @@ function tippedCanvas(el, cls) {
   };
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
   return { canvas, tip, ctx: canvas.getContext("2d"), at, tell };
+}
+// The `caption` trait's HTML (exact values, notes) in a div under the picture; the returned
+// function stops following it.
+function captioned(el, model) {
+  const div = document.createElement("div");
+  div.className = "nnw-caption"; el.appendChild(div);
+  const set = () => { div.innerHTML = model.get("caption"); };
+  model.on("change:caption", set); set();
+  return () => model.off("change:caption", set);
 }
 function inNextFrame(draw) {
   let pending = false;

@@ -65,7 +65,8 @@ function render({ model, el }) {
   const keys = ["rows", "cols", "cell_px", "values", "limit", "title"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
-  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+  const uncaption = captioned(el, model);
+  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
 export default { render };
 """
@@ -80,6 +81,9 @@ class HeatCanvas(anywidget.AnyWidget):
     """
 
     _esm = _ESM
+    caption = t.Unicode(
+        "", help="HTML under the picture (exact values, notes), sent with the values."
+    ).tag(sync=True)
     rows = t.Int(8, help="Grid rows.").tag(sync=True)
     cols = t.Int(8, help="Grid columns.").tag(sync=True)
     cell_px = t.Int(32, help="Cell side in pixels.").tag(sync=True)

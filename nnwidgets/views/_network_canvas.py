@@ -181,7 +181,8 @@ function render({ model, el }) {
     "node_limit", "palette"];
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
-  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+  const uncaption = captioned(el, model);
+  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
 export default { render };
 """
@@ -233,6 +234,9 @@ class NetworkCanvas(anywidget.AnyWidget):
     """
 
     _esm = _ESM
+    caption = t.Unicode(
+        "", help="HTML under the picture (exact values, notes), sent with the values."
+    ).tag(sync=True)
     columns = t.List(t.Int(), help="Node count per column, input first.").tag(sync=True)
     column_names = t.List(t.Unicode(), help="Name drawn above each column.").tag(sync=True)
     input_labels = t.List(t.Unicode(), help="Label left of each input node.").tag(sync=True)

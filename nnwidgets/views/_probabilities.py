@@ -13,8 +13,8 @@ from ._convert import values_table
 class ProbabilityView(StateView, W.VBox):
     """Bars of ``state.probs`` over ``state.class_names`` on a fixed [0, 1] axis.
 
-    A ``BarsCanvas``: a step sends one message (the probabilities as a float32 buffer and
-    the predicted class, drawn in orange).
+    A ``BarsCanvas``: a step sends one message (the probabilities as a float32 buffer, the
+    predicted class, drawn in orange, and the table of exact values under the chart).
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -33,18 +33,17 @@ class ProbabilityView(StateView, W.VBox):
             panel_width=max(340, 34 * len(names) + 46),
             panel_height=230,
         )
-        self.readout = W.HTML()
-        self._owned = [self.canvas, self.readout]
+        self._owned = [self.canvas]
         self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.canvas, self.readout], **kwargs)
+        super().__init__([self.canvas], **kwargs)
         self.add_class("nnw-probabilities")
 
     def _redraw(self, _: object) -> None:
         s = self.state
-        with self.canvas.hold_sync():
+        with self.canvas.hold_sync():  # one message: values, highlight, exact-values table
             self.canvas.highlight = int(s.predicted)
             self.canvas.show([s.probs])
-        self.readout.value = values_table(
-            s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version
-        )
+            self.canvas.caption = values_table(
+                s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version
+            )

@@ -27,21 +27,20 @@ class StructureView(StateView, W.VBox):
     Wide columns show the top ``k`` values by magnitude (a note says how many are hidden).
     Links join consecutive columns through a Dense layer's weights, coloured and sized by
     weight or, with the toggle, by the loss gradient of that weight ("gradient flow"). The
-    picture is a ``NetworkCanvas``: one binary message per step (a bqplot graph re-bound its
-    node data and re-ran its force layout at every step).
+    picture is a ``NetworkCanvas``: one message per step with the node values as a binary
+    buffer and, as its caption, the colour limits, the hidden-node note and the exact values
+    (a bqplot graph re-bound its node data and re-ran its force layout at every step).
     """
 
     def __init__(self, state: ExplorerState, k: int = TOP_K, **kwargs: object) -> None:
         self.state, self.k = state, k
         self.mode = W.ToggleButtons(options=["weights", "gradients"], description="links")
         self.mode.observe(self._redraw, names="value")
-        self.title = W.HTML()
         self.canvas = NetworkCanvas(
             width_px=760, height_px=380, node_px=30, palette="red_blue", selectable=False
         )
-        self.note, self.readout = W.HTML(), W.HTML()
         self.summary = W.HTML(self._summary())
-        children = [self.mode, self.title, self.canvas, self.note, self.readout, self.summary]
+        children = [self.mode, self.canvas, self.summary]
         self._owned = list(children)
         self._watch(self._redraw, "version")
         self._redraw(None)
@@ -81,24 +80,24 @@ class StructureView(StateView, W.VBox):
         finite = [np.abs(b[np.isfinite(b)]) for b in links]
         link_limit = float(max((f.max(initial=0.0) for f in finite), default=0.0)) or 1.0
         what = "dL/dw" if self.mode.value == "gradients" else "weight"
-        with self.canvas.hold_sync():
-            self.canvas.columns = [len(i) for i in shown]
-            self.canvas.column_names = [name for name, _ in columns]
-            self.canvas.link_label = what
-            self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
-        self.title.value = (
-            f"<b>network</b> (node = current value, |value| {limit:.3g} at full colour; "
-            f"link = {what}, |{what}| {link_limit:.3g} at full width)"
+        title = (
+            f'<div class="nnw-structure-title"><b>network</b> (node = current value, '
+            f"|value| {limit:.3g} at full colour; link = {what}, |{what}| {link_limit:.3g} at "
+            "full width)</div>"
         )
         hidden = [
             f"{n}: {len(v) - len(i)} of {len(v)}"
             for (n, v), i in zip(columns, shown)
             if len(v) > len(i)
         ]
-        self.note.value = (
-            ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
-        )
-        self.readout.value = values_table(names, values, "nnw-structure-values", self.state.version)
+        note = ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
+        table = values_table(names, values, "nnw-structure-values", self.state.version)
+        with self.canvas.hold_sync():  # one message: node values (links), limits, caption
+            self.canvas.columns = [len(i) for i in shown]
+            self.canvas.column_names = [name for name, _ in columns]
+            self.canvas.link_label = what
+            self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
+            self.canvas.caption = title + note + table
 
     def _summary(self) -> str:
         model = self.state.model
