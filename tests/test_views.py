@@ -426,6 +426,23 @@ def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():
     ex.close()
 
 
+def test_unbuilt_tabs_say_they_are_being_built_and_closing_leaves_no_widget():
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    ex = Explorer("iris")
+    holders = ex.tabs.children
+    placeholder = holders[1].children[0]  # the weights tab, not built yet
+    assert "building this view" in placeholder.value
+    assert all(h.children == (placeholder,) for h in holders[1:])
+    for title, _ in TABS:  # the user opens every tab: each view replaces the placeholder
+        ex.tabs.selected_index = [t for t, _ in TABS].index(title)
+    assert not any(placeholder in h.children for h in holders)
+    ex.close()
+    left = [_instances[k] for k in set(_instances) - before]
+    assert not left, [(type(w).__name__, getattr(w, "description", "")) for w in left]
+
+
 def test_apps_carry_a_app_guard_for_their_own_root():
     """The notebook's shortcuts are kept out of each app (the browser tests check the page)."""
     from nnwidgets import Playground

@@ -100,7 +100,11 @@ class Explorer(W.VBox):
         ]
         status, controls, source, probs, attribution, activations = self.views
         # each course tab is built the first time it is shown: a lighter first frame
-        self._holders = [W.VBox() for _ in TABS]
+        # until a tab's view is built its page says so (the first bqplot tab also imports
+        # bqplot, ~0.3 s); one placeholder widget shown in every unbuilt tab
+        self._placeholder = W.HTML("<i>building this view…</i>")
+        self._placeholder.add_class("nnw-tab-placeholder")
+        self._holders = [W.VBox([self._placeholder]) for _ in TABS]
         self._tab_views: dict[int, Any] = {}
         self.tabs = W.Tab(children=self._holders, titles=[title for title, _ in TABS])
         self.tabs.add_class("nnw-tabs")
@@ -155,9 +159,12 @@ class Explorer(W.VBox):
         """Close every view (they stop observing the state) and every widget inside."""
         if self.comm is None:
             return
-        tree = widget_tree(self)
+        tree = widget_tree(self)[1:]
+        seen = {id(w) for w in tree}
+        # the tab placeholder is no longer in the tree once every tab has been built
+        tree += [w for w in widget_tree(self._placeholder) if id(w) not in seen]
         for view in self.__dict__.pop("views", []):
             view.close()
-        for widget in tree[1:]:
+        for widget in tree:
             widget.close()
         super().close()

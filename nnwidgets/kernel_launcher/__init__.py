@@ -1,7 +1,8 @@
 """The "Python 3 (nnwidgets)" kernel: ipykernel that imports nnwidgets while the reader reads.
 
 A fresh kernel spends about a second on imports before an Explorer's first widget message
-(``import jax`` alone ~0.5 s here, bqplot with pandas ~0.2 s, ipywidgets, nnwidgets). This
+(``import jax`` alone ~0.5-0.9 s here, ipywidgets, anywidget, nnwidgets; bqplot comes with
+the first bqplot-drawn course tab). This
 kernel (``python -m nnwidgets.kernel_launcher -f {connection_file}``, the kernelspec ``nnwidgets``
 installed with the package; the bundled notebooks use it) is the ordinary ipykernel, plus
 a background thread that, once the kernel is up, imports ``nnwidgets.apps`` and starts JAX's
@@ -32,7 +33,7 @@ def preload() -> None:
     try:
         import jax
 
-        import nnwidgets.apps  # noqa: F401  (jax, ipywidgets, bqplot, anywidget, nnwidgets)
+        import nnwidgets.apps  # noqa: F401  (jax, ipywidgets, anywidget, nnwidgets)
 
         jax.devices()
     except Exception:  # the user's own import reports it, in their cell
