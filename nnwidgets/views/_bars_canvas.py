@@ -122,10 +122,7 @@ function render({ model, el }) {
   });
   const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "counts",
     "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
-  for (const k of keys) model.on("change:" + k, schedule);
-  draw();
-  const uncaption = captioned(el, model);
-  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
+  return follow(model, keys, draw, schedule, el);
 }
 export default { render };
 """

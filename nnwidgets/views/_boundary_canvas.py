@@ -119,9 +119,7 @@ function render({ model, el }) {
   });
   const keys = ["grid", "grid_size", "vmin", "vmax", "extent", "points", "values", "test_mask",
     "discrete", "show_test", "size_px"];
-  for (const k of keys) model.on("change:" + k, schedule);
-  draw();
-  return () => { for (const k of keys) model.off("change:" + k, schedule); };
+  return follow(model, keys, draw, schedule);
 }
 export default { render };
 """

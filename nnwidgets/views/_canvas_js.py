@@ -3,7 +3,8 @@
 #: TensorFlow-Playground colours, ``arr(v, T)``: a synced Bytes trait as a typed array, and
 #: ``diverging(f)``: the RdBu colour of ``f`` in [-1, 1] (red < 0 < blue),
 #: ``tippedCanvas(el, cls)``: a canvas with a hover tip and pointer -> canvas pixel mapping,
-#: ``captioned(el, model)``: the ``caption`` trait's HTML under it, and
+#: ``captioned(el, model)``: the ``caption`` trait's HTML under it, ``follow(...)``: redraw
+#: on trait changes (and the caption), and
 #: ``inNextFrame(draw)``: a function that runs ``draw`` once in the next animation frame
 #: however often it is called before then.
 COMMON_JS = """
@@ -53,6 +54,14 @@ function captioned(el, model) {
   const set = () => { div.innerHTML = model.get("caption"); };
   model.on("change:caption", set); set();
   return () => model.off("change:caption", set);
+}
+// Draw now and, through `schedule`, again whenever one of `keys` changes; with `el`, also
+// show the caption under the picture. Returns the render's clean-up.
+function follow(model, keys, draw, schedule, el = null) {
+  for (const k of keys) model.on("change:" + k, schedule);
+  draw();
+  const uncaption = el ? captioned(el, model) : () => {};
+  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
 function inNextFrame(draw) {
   let pending = false;

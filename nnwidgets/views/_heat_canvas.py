@@ -63,10 +63,7 @@ function render({ model, el }) {
     tell(x, y, `row ${r}, col ${c}: ${value === undefined ? "" : value.toPrecision(4)}`);
   });
   const keys = ["rows", "cols", "cell_px", "values", "limit", "title"];
-  for (const k of keys) model.on("change:" + k, schedule);
-  draw();
-  const uncaption = captioned(el, model);
-  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
+  return follow(model, keys, draw, schedule, el);
 }
 export default { render };
 """

@@ -24,7 +24,7 @@ _ESM = (
 const MX = 64, TOP = 24, BOTTOM = 8;  // mirror _network_canvas.py
 const mix = (a, b, f) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * f));
 // negative / positive ends: the Playground's orange / blue, or RdBu's red / blue
-const ENDS = { orange_blue: [ORANGE, BLUE], red_blue: [[178, 24, 43], [33, 102, 172]] };
+const ENDS = { orange_blue: [ORANGE, BLUE], red_blue: [RED, BLUE_DARK] };
 const colour = (v, ends = ENDS.orange_blue) => (v === v ? (v < 0 ?  // v in [-1, 1]
   mix(WHITE, ends[0], Math.min(1, -v)) : mix(WHITE, ends[1], Math.min(1, v))) : WHITE);
 const LUT = Array.from({ length: 256 },
@@ -179,10 +179,7 @@ function render({ model, el }) {
   const keys = ["columns", "column_names", "input_labels", "thumb_size", "thumbs", "node_values",
     "links", "link_limit", "selected", "width_px", "height_px", "node_px", "node_labels",
     "node_limit", "palette"];
-  for (const k of keys) model.on("change:" + k, schedule);
-  draw();
-  const uncaption = captioned(el, model);
-  return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
+  return follow(model, keys, draw, schedule, el);
 }
 export default { render };
 """
