@@ -8,6 +8,7 @@ to show the result, then compares every probability and attribution the page pri
 from __future__ import annotations
 
 import contextlib
+import time
 
 import numpy as np
 import pytest
@@ -28,9 +29,15 @@ PROB_TOL = {"rtol": 1e-4, "atol": 1e-12}
 ATTR_TOL = {"rtol": 1e-4, "atol": 1e-6}
 
 
-def assert_page_shows_kernel(page, model, x):
-    """Probabilities, attribution and the predicted / explained classes equal the kernel's."""
+def assert_page_shows_kernel(page, model, x, timeout=nb.UPDATE_TIMEOUT):
+    """Probabilities, attribution and the predicted / explained classes equal the kernel's.
+
+    The page gets ``timeout`` seconds to show them: a quiet moment on the page does not prove
+    the kernel has answered the last input (a busy kernel on a slow machine, e.g. one that
+    trains the Playground in a thread, can pause for longer than any fixed quiet window).
+    """
     e = explain(model.model, model.params, x, method="saliency")
+    _wait_values(page, e, timeout)
     probs, attribution = nb.read_values(page, nb.PROBS), nb.read_values(page, nb.ATTRIBUTION)
     np.testing.assert_allclose(probs, e.probs, **PROB_TOL, err_msg="probabilities on the page")
     np.testing.assert_allclose(
@@ -46,6 +53,23 @@ def assert_page_shows_kernel(page, model, x):
     assert_activations_drawn(page, e)
     assert_no_error(page)
     return e
+
+
+def _wait_values(page, e, timeout):
+    """Until the probability and attribution tables print ``e``'s values, or ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(AssertionError, ValueError):
+            probs = nb.read_values(page, nb.PROBS)
+            attribution = nb.read_values(page, nb.ATTRIBUTION)
+            if (
+                probs.shape == e.probs.shape
+                and attribution.size == e.attribution.size
+                and np.allclose(probs, e.probs, **PROB_TOL)
+                and np.allclose(attribution, e.attribution.ravel(), **ATTR_TOL)
+            ):
+                return
+        time.sleep(0.05)
 
 
 def assert_activations_drawn(page, e):
