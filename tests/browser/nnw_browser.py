@@ -438,6 +438,22 @@ def wait_quiet(page: Any, quiet_ms: int = 500, timeout: float = UPDATE_TIMEOUT) 
     next_frames(page)
 
 
+def eventually(check: Any, timeout: float = UPDATE_TIMEOUT, every: float = 0.05) -> Any:
+    """``check()``'s result once it stops raising AssertionError; its last error after ``timeout``.
+
+    For "the page shows X": a quiet moment on the page does not prove the kernel has answered
+    the last input (a busy kernel on a slow machine can pause longer than any quiet window).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(every)
+
+
 def read_values(page: Any, table: str) -> np.ndarray:
     """The numbers a view's exact-value table prints, in ``data-index`` order (float64)."""
     pairs = page.evaluate(

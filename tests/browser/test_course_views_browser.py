@@ -48,20 +48,6 @@ def _show_tab(page, title):
     nb.next_frames(page, 2)
 
 
-def _wait_values(page, table, want, timeout=nb.UPDATE_TIMEOUT):
-    """Wait until ``table`` shows ``want`` (to 1e-4): a shown tab redraws once, a moment later."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if np.allclose(nb.read_values(page, table), want, rtol=1e-4, atol=1e-6):
-                return
-        except (AssertionError, ValueError):
-            pass
-        page.wait_for_timeout(50)
-
-
 def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     page, model, x = tabular.page, tabular.model, tabular.x.copy()
     feature = 5
@@ -87,8 +73,11 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
     pre = np.asarray(trace[model.model.layer_names[0]].pre)
     want_slopes = 1 - np.tanh(pre) ** 2
     _show_tab(page, "activation functions")
-    _wait_values(page, SLOPES, want_slopes)
-    np.testing.assert_allclose(nb.read_values(page, SLOPES), want_slopes, rtol=1e-4, atol=1e-6)
+    nb.eventually(  # a shown tab redraws once, a moment later
+        lambda: np.testing.assert_allclose(
+            nb.read_values(page, SLOPES), want_slopes, rtol=1e-4, atol=1e-6
+        )
+    )
     # embedding: the current input projected on the PCA of the default layer over the data
     layer = model.model.layer_names[-2]
     acts = jax.vmap(lambda z: model.model.apply(model.params, z)[1][layer].post)(

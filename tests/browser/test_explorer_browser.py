@@ -8,7 +8,6 @@ to show the result, then compares every probability and attribution the page pri
 from __future__ import annotations
 
 import contextlib
-import time
 
 import numpy as np
 import pytest
@@ -37,12 +36,7 @@ def assert_page_shows_kernel(page, model, x, timeout=nb.UPDATE_TIMEOUT):
     trains the Playground in a thread, can pause for longer than any fixed quiet window).
     """
     e = explain(model.model, model.params, x, method="saliency")
-    _wait_values(page, e, timeout)
-    probs, attribution = nb.read_values(page, nb.PROBS), nb.read_values(page, nb.ATTRIBUTION)
-    np.testing.assert_allclose(probs, e.probs, **PROB_TOL, err_msg="probabilities on the page")
-    np.testing.assert_allclose(
-        attribution, e.attribution.ravel(), **ATTR_TOL, err_msg="attribution on the page"
-    )
+    nb.eventually(lambda: _assert_values(page, e), timeout)
     # the chart too: the canvas drew these probabilities (Σ (i + 1) p_i tells classes apart)
     # and highlighted the predicted class
     chart = ".nnw-probabilities canvas.nnw-bars-canvas"
@@ -55,21 +49,13 @@ def assert_page_shows_kernel(page, model, x, timeout=nb.UPDATE_TIMEOUT):
     return e
 
 
-def _wait_values(page, e, timeout):
-    """Until the probability and attribution tables print ``e``'s values, or ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(AssertionError, ValueError):
-            probs = nb.read_values(page, nb.PROBS)
-            attribution = nb.read_values(page, nb.ATTRIBUTION)
-            if (
-                probs.shape == e.probs.shape
-                and attribution.size == e.attribution.size
-                and np.allclose(probs, e.probs, **PROB_TOL)
-                and np.allclose(attribution, e.attribution.ravel(), **ATTR_TOL)
-            ):
-                return
-        time.sleep(0.05)
+def _assert_values(page, e):
+    """The probability and attribution tables print ``e``'s values."""
+    probs, attribution = nb.read_values(page, nb.PROBS), nb.read_values(page, nb.ATTRIBUTION)
+    np.testing.assert_allclose(probs, e.probs, **PROB_TOL, err_msg="probabilities on the page")
+    np.testing.assert_allclose(
+        attribution, e.attribution.ravel(), **ATTR_TOL, err_msg="attribution on the page"
+    )
 
 
 def assert_activations_drawn(page, e):
@@ -172,8 +158,10 @@ def test_clicking_an_activation_bar_explains_that_neuron(tabular):
         m.model, m.params, x, method="neuron_gradient",
         settings=Settings(layer="dense_1"), neuron=5,
     )  # fmt: skip
-    shown = nb.read_values(page, nb.ATTRIBUTION)
-    np.testing.assert_allclose(shown, e.attribution.ravel(), **ATTR_TOL, err_msg="neuron 5")
+    nb.eventually(lambda: np.testing.assert_allclose(
+        nb.read_values(page, nb.ATTRIBUTION), e.attribution.ravel(), **ATTR_TOL,
+        err_msg="neuron 5",
+    ))  # fmt: skip
     before = nb.text_of(page, nb.ATTRIBUTION)
     saliency = method.evaluate(
         "(s, t) => [...s.options].findIndex(o => o.text.replace(/\\u00a0/g, ' ') === t)",

@@ -45,8 +45,11 @@ def _kill(server: nb.Server, kernel: str) -> None:
 def _assert_page_is_the_kernels(page, model) -> None:
     x = nb.slider_values(page).astype(np.float32)
     e = explain(model.model, model.params, x, method="saliency")
-    probs = nb.read_values(page, nb.PROBS)
-    np.testing.assert_allclose(probs, e.probs, rtol=1e-4, atol=1e-12)
+    nb.eventually(
+        lambda: np.testing.assert_allclose(
+            nb.read_values(page, nb.PROBS), e.probs, rtol=1e-4, atol=1e-12
+        )
+    )
 
 
 def test_restart_or_death_shows_disconnected_and_the_explorer_comes_back(
