@@ -51,6 +51,17 @@ def _wait_step_above(page, step, timeout=nb.UPDATE_TIMEOUT):
     )
 
 
+def _still_for(page, seconds):
+    """A check that the Playground shows the same before and after ``seconds``."""
+
+    def check():
+        before = _snapshot(page)
+        time.sleep(seconds)
+        assert _snapshot(page) == before, "the Playground is still changing"
+
+    return check
+
+
 def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playground):
     page, x = playground.page, playground.x.copy()
     page.locator(BOUNDARY).wait_for(timeout=nb.UPDATE_TIMEOUT * 1000)
@@ -102,7 +113,7 @@ def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playgroun
         arg=f"{PG} button.nnw-play",
         timeout=nb.UPDATE_TIMEOUT * 1000,
     )
-    time.sleep(0.3)  # the last update's messages in flight
+    nb.eventually(_still_for(page, 0.3), timeout=5)  # the last update's messages in flight
     paused = _snapshot(page)
     time.sleep(1.0)
     assert _snapshot(page) == paused, "the Playground changed after pause"
