@@ -67,7 +67,7 @@ def test_fast_mouse_drag_ends_on_the_final_value(tabular):
         page.mouse.move(x0 + direction * i * PX_PER_MOVE, y0)
         time.sleep(max(0.0, start + i * DRAG_S / MOVES - time.monotonic()))
     page.mouse.up()
-    nb.wait_quiet(page, quiet_ms=1000)  # a backlog or a late last value would show up here
+    nb.wait_quiet(page, quiet_ms=1000)  # a backlog would show in data-version, checked below
 
     value = nb.slider_value(page, FEATURE)
     expected = old_value + direction * span  # noUiSlider moves the handle by the mouse's delta
