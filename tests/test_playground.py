@@ -602,14 +602,14 @@ def test_training_thread_error_stops_and_is_shown(monkeypatch):
     s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
     calls = []
 
-    def flaky(steps):
-        calls.append(steps)
+    def flaky(job):
+        calls.append(job.steps)
         if len(calls) == 3:
             raise RuntimeError("boom")
-        return original(steps)
+        return original(job)
 
-    original = s._advance
-    monkeypatch.setattr(s, "_advance", flaky)
+    original = s._train
+    monkeypatch.setattr(s, "_train", flaky)
     s.play()
     wait_for(lambda: not s.playing)
     assert "training stopped: RuntimeError: boom" in s.error and s.step == 2

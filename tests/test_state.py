@@ -73,7 +73,7 @@ def test_nan_input_sets_error_keeps_outputs_and_recovers(bc):
     bad = bc.x.copy()
     bad[2] = np.nan
     bc.x = bad
-    assert "expected finite values" in bc.error and "mean perimeter" in bc.error
+    assert "expected finite float32 values" in bc.error and "mean perimeter" in bc.error
     np.testing.assert_array_equal(bc.x, before[0])
     np.testing.assert_array_equal(bc.probs, before[1])
     assert bc.version == before[2]
@@ -87,7 +87,7 @@ def test_nan_input_sets_error_keeps_outputs_and_recovers(bc):
     ("name", "value", "message"),
     [
         ("x", np.zeros(29), "x: expected shape (30,), got (29,)"),
-        ("x", np.full(30, np.inf), "expected finite values, got inf"),
+        ("x", np.full(30, np.inf), "expected finite float32 values, got inf"),
         ("target", 2, "target: expected None or a class in [0, 2), got 2"),
         ("target", -1, "got -1"),
         ("method", "lrp", "method: expected one of"),
@@ -240,8 +240,10 @@ def test_a_model_that_cannot_be_jitted_runs_eagerly_with_a_warning():
     state.method = "integrated_gradients"  # vmaps over the path: impossible even eagerly
     assert "method: integrated_gradients" in state.error and "jnp.where" in state.error
     np.testing.assert_allclose(state.attribution, [1.0, 0.0])  # the last good map stays
-    state.method = "saliency"
+    assert state.method == "saliency"  # and the method it belongs to
+    state.x = np.array([-1.0, 4.0])  # the next interaction works
     assert state.error == ""
+    np.testing.assert_allclose(state.logits, [-1.0, 12.0])
 
 
 def test_trained_model_has_no_notice(bc):

@@ -121,11 +121,10 @@ def test_painting_a_pixel_updates_heatmap():
     ex = Explorer("digits")
     painter = ex.views[2]
     attr_view = ex.views[4]
-    value = list(painter.canvas.value)
-    value[0] = 1.0
+    x = painter.canvas.array()
+    x[0, 0] = 1.0
     n_attr = len(updates(attr_view.canvas))
-    painter.canvas.set_state({"value": value})
-    x = np.asarray(value, np.float32).reshape(8, 8)
+    painter.canvas.set_state({"value": x.astype("<f4").tobytes()})  # a stroke: float32 bytes
     np.testing.assert_array_equal(ex.state.x, x)
     e = expected(ex.state, x)
     heat = attr_view.canvas
@@ -151,10 +150,10 @@ def test_load_sample_and_clear_move_the_canvas():
     painter.load.click()
     assert ex.state.version == v0 + 1  # one recompute: the canvas redraw does not feed back
     np.testing.assert_array_equal(ex.state.x, ex.state.dataset.X_test[7])
-    np.testing.assert_allclose(painter.canvas.value, ex.state.dataset.X_test[7].ravel())
+    np.testing.assert_allclose(painter.canvas.array(), ex.state.dataset.X_test[7])
     assert "true label" in painter.label.value
     painter.clear.click()
-    assert not any(painter.canvas.value) and not ex.state.x.any()
+    assert not painter.canvas.array().any() and not ex.state.x.any()
     ex.close()
 
 

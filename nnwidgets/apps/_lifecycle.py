@@ -25,7 +25,13 @@ def _pre_run_cell(info: Any) -> None:
 
 
 def _hook() -> None:
-    """Listen to ``pre_run_cell`` once per IPython shell (no shell: nothing to do)."""
+    """Listen to ``pre_run_cell`` once per IPython shell (no shell: nothing to do).
+
+    The first time, the cell running now has already passed its ``pre_run_cell``: its id is
+    read from the kernel's request (the ``cellId`` that IPython's ``cell_id`` comes from), so
+    the first app of a session is adopted like every later one.
+    """
+    global _current
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipywidgets
@@ -35,6 +41,19 @@ def _hook() -> None:
         return
     shell.events.register("pre_run_cell", _pre_run_cell)
     _hooked.add(id(shell))
+    _current = (_running_cell_id(shell), next(_runs))
+
+
+def _running_cell_id(shell: Any) -> str | None:
+    """The ``cellId`` of the execute request being handled, if the frontend sent one."""
+    kernel = getattr(shell, "kernel", None)
+    try:
+        parent = kernel.get_parent("shell")
+    except (AttributeError, TypeError):  # no kernel (terminal IPython), or ipykernel < 6
+        return None
+    metadata = (parent or {}).get("metadata") or {}
+    cell = metadata.get("cellId")
+    return cell if isinstance(cell, str) else None
 
 
 def adopt(app: Any) -> None:
@@ -52,3 +71,6 @@ def adopt(app: Any) -> None:
         apps = []
     apps.append(weakref.ref(app))
     _by_cell[cell] = (run, apps)
+
+
+_hook()  # importing nnwidgets in a cell already counts that cell's run

@@ -106,8 +106,11 @@ class Playground(W.VBox):
 
     def _course_views(self, _: object = None) -> None:
         """(Re)build the weights and gradients tabs for the current architecture."""
-        for view in self.tabs.children:
+        for view in self.tabs.children:  # the view and every widget inside it
+            inside = widget_tree(view)[1:]
             view.close()
+            for widget in inside:
+                widget.close()
         tabs = (("weights", views.WeightsView), ("gradients", views.GradientsView))
         shown = [(name, cls) for name, cls in tabs if name not in self.hidden]
         self.tabs.children = [cls(self.state) for _, cls in shown]
@@ -136,7 +139,7 @@ class Playground(W.VBox):
         return (
             f"nnwidgets.Playground({self.state.dataset!r}): an interactive widget. If you see "
             "this text, this frontend cannot show Jupyter widgets: open the notebook in "
-            "JupyterLab 4, Notebook 7 or Voila with nnwidgets installed."
+            "JupyterLab 4, Notebook 7 or Voila with nnwidgets installed (pip install nnwidgets)."
         )
 
     def close(self) -> None:

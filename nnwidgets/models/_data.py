@@ -197,10 +197,18 @@ def dataset_from_arrays(
             f"data y: expected non-negative integer class labels, got dtype {y_arr.dtype} "
             f"with min {y_arr.min() if y_arr.size else None}"
         )
-    X32 = X_arr.astype(np.float32)
+    if not np.isfinite(X_arr).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(X_arr))[0])
+        raise ValueError(f"data X: expected finite values, got {X_arr[bad]} at {bad}")
+    with np.errstate(over="ignore"):  # beyond float32's range: said below, by value and place
+        X32 = X_arr.astype(np.float32)
     if not np.isfinite(X32).all():
-        bad = np.argwhere(~np.isfinite(X32))[0]
-        raise ValueError(f"data X: expected finite values, got {X32[tuple(bad)]} at {tuple(bad)}")
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(X32))[0])
+        limit = float(np.finfo(np.float32).max)
+        raise ValueError(
+            f"data X: expected values within float32's range (|x| <= {limit:.4g}, the "
+            f"models compute in float32), got {X_arr[bad]:.4g} at {bad}"
+        )
     n_classes = int(y_arr.max()) + 1
     n_features = int(np.prod(X32.shape[1:]))
     if feature_names is None:

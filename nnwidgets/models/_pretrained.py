@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import zipfile
+import zlib
 from typing import Any, NamedTuple
 
 import jax
@@ -69,26 +71,117 @@ def save_weights(path: str | pathlib.Path, model: Sequential, params: Params, **
 
 
 def load_weights(path: str | pathlib.Path) -> tuple[Sequential, Params, dict[str, Any]]:
-    """Read a file written by ``save_weights``; any corrupt or old file raises ValueError."""
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            header = json.loads(str(f["__header__"]))
-            arrays = {k: f[k] for k in f.files if k != "__header__"}
-    except (OSError, KeyError, ValueError) as e:
+    """Read a file written by ``save_weights``.
+
+    Args:
+        path: the ``.npz`` file.
+
+    Returns:
+        ``(model, params, header)``: the model spec, its float32 parameters and the header
+        (``format_version``, ``model`` and the ``meta`` given to ``save_weights``).
+
+    Raises:
+        ValueError: for an unreadable, corrupt or old file, naming the part at fault (the
+            archive, the header, an array's key or its values); nothing is half-loaded.
+    """
+    where = f"weights file {str(path)!r}"
+    header, arrays = _read_npz(path, where)
+    if not isinstance(header, dict):
         raise ValueError(
-            f"weights file {str(path)!r}: not a readable nnwidgets weight file ({e})"
-        ) from e
+            f"{where} header: expected a JSON object with 'format_version' and 'model', "
+            f"got a JSON {type(header).__name__}"
+        )
     if header.get("format_version") != FORMAT_VERSION:
         raise ValueError(
-            f"weights file {str(path)!r}: expected format_version {FORMAT_VERSION}, "
+            f"{where}: expected format_version {FORMAT_VERSION}, "
             f"got {header.get('format_version')!r}"
         )
-    model = Sequential.from_dict(header["model"])
+    if "model" not in header:
+        raise ValueError(
+            f"{where} header model: expected a model spec (Sequential.to_dict()), "
+            f"got no 'model' key among {sorted(header)}"
+        )
+    try:
+        model = Sequential.from_dict(header["model"])
+    except ValueError as e:
+        raise ValueError(
+            f"{where} header model: expected a model spec (Sequential.to_dict()), got {e}"
+        ) from e
+    n = len(model.layers)
     raw: list[dict[str, np.ndarray]] = [{} for _ in model.layers]
     for key, value in arrays.items():
-        i, name = key.split("/")
+        i, sep, name = key.partition("/")
+        if not (sep and name and i.isascii() and i.isdigit() and int(i) < n):
+            raise ValueError(
+                f"{where} key {key!r}: expected '<layer index>/<name>' with a layer index in "
+                f"0..{n - 1}, got {key!r}"
+            )
+        if value.dtype.kind not in "iuf":
+            raise ValueError(f"{where} {key!r}: expected numbers, got dtype {value.dtype}")
+        if not np.isfinite(value).all():
+            at = tuple(int(j) for j in np.argwhere(~np.isfinite(value))[0])
+            raise ValueError(
+                f"{where} {key!r}: expected finite numbers, got {value[at]} at index {at}"
+            )
         raw[int(i)][name] = value
-    return model, check_params(model, tuple(raw)), header
+    try:
+        params = check_params(model, tuple(raw))
+    except ValueError as e:
+        raise ValueError(f"{where}: {e}") from e
+    return model, params, header
+
+
+#: What reading a damaged ``.npz`` raises: a missing file, an empty or truncated archive
+#: (EOFError, BadZipFile), a bad CRC or deflate stream, a pickled or malformed member, an
+#: unknown compression method (NotImplementedError) or an "encrypted" flag (RuntimeError).
+_UNREADABLE = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _read_npz(path: str | pathlib.Path, where: str) -> tuple[Any, dict[str, np.ndarray]]:
+    """The parsed JSON header and the arrays of an ``.npz`` file, or ValueError."""
+    try:
+        f = np.load(path, allow_pickle=False)
+    except _UNREADABLE as e:
+        raise ValueError(
+            f"{where}: not a readable nnwidgets weight file ({type(e).__name__}: {e})"
+        ) from e
+    if isinstance(f, np.ndarray):  # a single .npy array
+        raise ValueError(
+            f"{where}: not a readable nnwidgets weight file (expected an .npz archive, "
+            f"got a single array of shape {f.shape})"
+        )
+    with f:
+        if "__header__" not in f.files:
+            raise ValueError(
+                f"{where}: not a readable nnwidgets weight file (expected a '__header__', "
+                f"got the arrays {f.files})"
+            )
+        try:
+            text = f["__header__"]
+            arrays = {k: f[k] for k in f.files if k != "__header__"}
+        except _UNREADABLE as e:
+            raise ValueError(
+                f"{where}: not a readable nnwidgets weight file ({type(e).__name__}: {e})"
+            ) from e
+    if text.ndim != 0 or text.dtype.kind != "U":
+        raise ValueError(
+            f"{where} header: expected a JSON string, got an array of dtype {text.dtype} "
+            f"and shape {text.shape}"
+        )
+    try:
+        header = json.loads(str(text))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{where} header: expected JSON text, got {str(text)!r:.80} ({e})") from e
+    return header, arrays
 
 
 def _check_name(name: str) -> str:

@@ -33,10 +33,22 @@ FEATURES: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+#: How the pictures and the README write some features: taken as the API's names.
+FEATURE_ALIASES = {"x1²": "x1^2", "x2²": "x2^2", "x1·x2": "x1*x2", "x1×x2": "x1*x2"}
+
+
 def check_features(features: Sequence[str]) -> tuple[str, ...]:
-    """``features`` as a tuple in display order; ValueError for unknown or no names."""
+    """``features`` as a tuple in display order; ValueError for unknown or no names.
+
+    The display names ``x1²``, ``x2²`` and ``x1·x2`` are taken for ``x1^2``, ``x2^2``, ``x1*x2``.
+
+    Examples:
+        >>> check_features(["x1·x2", "x1"])
+        ('x1', 'x1*x2')
+    """
     names = tuple(features) if not isinstance(features, str) else (features,)
-    unknown = [f for f in names if f not in FEATURES]
+    names = tuple(FEATURE_ALIASES.get(f, f) if isinstance(f, str) else f for f in names)
+    unknown = [f for f in names if not isinstance(f, str) or f not in FEATURES]
     if unknown or not names:
         raise ValueError(
             f"features: expected a non-empty subset of {list(FEATURES)}, got {list(names)}"

@@ -34,6 +34,7 @@ from ..kernels import (
     weight_stats,
 )
 from ..models import Dataset
+from ._checks import Array, Flag, Integer, Number, ShowsObserverErrors, Text
 
 #: Assigning any of these recomputes, synchronously.
 INPUT_TRAITS = (
@@ -58,7 +59,7 @@ INPUT_TRAITS = (
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
 
 
-class ExplorerState(t.HasTraits):
+class ExplorerState(ShowsObserverErrors):
     """One model, its parameters, its data set, the current input and everything derived from it.
 
     Only this object runs kernels. Assigning any input trait (``x``, ``target``, ``method``,
@@ -80,36 +81,38 @@ class ExplorerState(t.HasTraits):
     """
 
     # inputs ---------------------------------------------------------------------------------
-    x = t.Any(help="Current input: float32 numpy array of the model's input shape (read-only).")
-    target = t.Int(None, allow_none=True, help="Class explained; None explains the predicted one.")
-    method = t.Unicode("saliency", help=f"Attribution method, one of {METHODS}.")
-    ig_steps = t.Int(32, help="Integrated Gradients: points on the path (compiles once per value).")
-    ig_rule = t.Unicode("middle", help=f"Integrated Gradients: quadrature, one of {IG_RULES}.")
-    baseline_kind = t.Unicode(
+    x = Array(help="Current input: float32 numpy array of the model's input shape (read-only).")
+    target = Integer(
+        None, allow_none=True, help="Class explained; None explains the predicted one."
+    )
+    method = Text("saliency", help=f"Attribution method, one of {METHODS}.")
+    ig_steps = Integer(
+        32, help="Integrated Gradients: points on the path (compiles once per value)."
+    )
+    ig_rule = Text("middle", help=f"Integrated Gradients: quadrature, one of {IG_RULES}.")
+    baseline_kind = Text(
         "zero",
         help="Reference input of IG, ablation, KernelSHAP and LIME: 'zero', 'mean' (the "
         "training mean), 'blur' (the input blurred; images), 'uniform' (noise over the data "
         "range) or 'custom' (set when ``baseline`` is assigned).",
     )
-    baseline = t.Any(
+    baseline = Array(
         help="The reference array for 'zero', 'mean' and 'custom' (zeros by default = the "
         "data mean for standardised tabular sets)."
     )
-    samples = t.Int(16, help="SmoothGrad family: noisy copies (compiles once per value).")
-    sigma = t.Float(
-        0.15, help="SmoothGrad family: noise std as a fraction of each feature's range."
-    )
-    seed = t.Int(0, help="PRNG seed for noise, uniform baselines, KernelSHAP and LIME samples.")
-    absolute = t.Bool(False, help="Saliency: the gradient's magnitude instead of its sign.")
-    window = t.Int(2, help="Occlusion: window size along each input axis (1 for tabular sets).")
-    stride = t.Int(1, help="Occlusion: stride along each input axis.")
-    replacement = t.Float(0.0, help="Occlusion: the value written into the window.")
-    coalitions = t.Int(256, help="KernelSHAP and LIME: sampled coalitions / perturbations.")
-    layer = t.Unicode("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
-    neuron = t.Int(0, help="neuron_gradient: the neuron's index within ``layer``.")
-    label = t.Int(0, help="True class for the loss and its parameter gradients.")
-    embed_layer = t.Unicode(help="Layer whose activations the embedding view shows.")
-    embed_method = t.Unicode(
+    samples = Integer(16, help="SmoothGrad family: noisy copies (compiles once per value).")
+    sigma = Number(0.15, help="SmoothGrad family: noise std as a fraction of each feature's range.")
+    seed = Integer(0, help="PRNG seed for noise, uniform baselines, KernelSHAP and LIME samples.")
+    absolute = Flag(False, help="Saliency: the gradient's magnitude instead of its sign.")
+    window = Integer(2, help="Occlusion: window size along each input axis (1 for tabular sets).")
+    stride = Integer(1, help="Occlusion: stride along each input axis.")
+    replacement = Number(0.0, help="Occlusion: the value written into the window.")
+    coalitions = Integer(256, help="KernelSHAP and LIME: sampled coalitions / perturbations.")
+    layer = Text("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
+    neuron = Integer(0, help="neuron_gradient: the neuron's index within ``layer``.")
+    label = Integer(0, help="True class for the loss and its parameter gradients.")
+    embed_layer = Text(help="Layer whose activations the embedding view shows.")
+    embed_method = Text(
         "pca", help="'pca' (instant) or 'tsne' (computed once per layer, with progress)."
     )
     # outputs (read-only: only this object's recompute writes them) -----------------------------
@@ -126,8 +129,6 @@ class ExplorerState(t.HasTraits):
         read_only=True,
         help="IG and KernelSHAP: sum(attribution) - (f(x) - f(baseline)); else None.",
     )
-    error = t.Unicode("", help="'' when all is well, else the message the widget shows.")
-    status = t.Unicode("", help="What the state is doing ('compiling …', 'ready').")
     notice = t.Unicode(
         "", help="'' or a warning about the current result (all-zero map, running eagerly)."
     )
@@ -161,7 +162,9 @@ class ExplorerState(t.HasTraits):
         self._packed: Any = None  # (what was packed, slow, layout): see _slow
         self._low = np.asarray(dataset.lo, np.float32)
         self._high = np.asarray(dataset.hi, np.float32)
-        self._key = jax.random.key(0)
+        self._key, self._key_seed = jax.random.key(0), 0
+        self._good: dict[str, Any] = {}  # the inputs of the outputs shown (see _fail)
+        self._restoring = False
         shape = tuple(model.input_shape)
         inputs.setdefault("x", dataset.X_test[0])
         inputs.setdefault("baseline", np.zeros(shape, np.float32))
@@ -181,10 +184,11 @@ class ExplorerState(t.HasTraits):
         if self.error:  # an initial input was refused: explain what was refused, then stop
             raise ValueError(self.error)
         self._ready = True
-        self._key = jax.random.key(self.seed)
         self._prepared: set[str] = set()
         self._no_embedding()
         self.recompute()
+        if self.error:  # e.g. the model's output is NaN at the first input: nothing to show
+            raise ValueError(self.error)
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -202,17 +206,25 @@ class ExplorerState(t.HasTraits):
         return old
 
     def _check_array(self, name: str, value: Any) -> np.ndarray | str:
+        if value is None:
+            return f"{name}: expected an array of shape {self.input_shape}, got None"
+        if np.iscomplexobj(value):  # float32(complex) would silently drop the imaginary part
+            return f"{name}: expected real numbers of shape {self.input_shape}, got complex values"
         try:
-            arr = np.array(value, dtype=np.float32)  # ints and float64 become float32 on purpose
+            wide = np.array(value, dtype=np.float64)  # ints and float64 become float32 on purpose
         except (TypeError, ValueError) as e:
             return f"{name}: expected numbers of shape {self.input_shape}, got {value!r:.60} ({e})"
-        if arr.shape != self.input_shape:
-            return f"{name}: expected shape {self.input_shape}, got {arr.shape}"
-        bad = ~np.isfinite(arr)
+        if wide.shape != self.input_shape:
+            return f"{name}: expected shape {self.input_shape}, got {wide.shape}"
+        bad = ~(np.abs(wide) <= np.finfo(np.float32).max)  # NaN, inf, or inf in float32
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             feature = self.dataset.feature_names[i]
-            return f"{name}: expected finite values, got {arr.ravel()[i]} for feature {feature!r}"
+            return (
+                f"{name}: expected finite float32 values, got {wide.ravel()[i]} for feature "
+                f"{feature!r}"
+            )
+        arr = wide.astype(np.float32)
         arr.flags.writeable = False  # change it by assigning a new array, never in place
         return arr
 
@@ -363,13 +375,17 @@ class ExplorerState(t.HasTraits):
         return proposal.value
 
     # the one update path -------------------------------------------------------------------------
-    @t.observe("seed")
-    def _new_key(self, change: t.Bunch) -> None:
-        self._key = jax.random.key(change.new)
+    @t.validate("seed")
+    def _validate_seed(self, proposal: t.Bunch) -> int:
+        if not 0 <= proposal.value < 2**31:
+            return self._refuse(
+                self.seed, f"seed: expected an int in [0, 2**31), got {proposal.value}"
+            )
+        return proposal.value
 
     @t.observe("baseline_kind")
     def _new_baseline_kind(self, change: t.Bunch) -> None:
-        if change.new is change.old or not self._ready:
+        if change.new is change.old or not self._ready or self._restoring:
             return
         self._setting_baseline = True  # notifications fire when the batch ends: flag it all
         try:
@@ -384,12 +400,16 @@ class ExplorerState(t.HasTraits):
 
     @t.observe("baseline")
     def _custom_baseline(self, change: t.Bunch) -> None:
-        if not self._setting_baseline and change.new is not change.old and self._ready:
+        if self._setting_baseline or self._restoring or not self._ready:
+            return
+        if change.new is not change.old:
             self.set_trait("baseline_kind", "custom")
 
     @t.observe(*INPUT_TRAITS)
     def _inputs_changed(self, change: t.Bunch) -> None:
-        if self._ready and change.new is not change.old:  # a refused value comes back as the old
+        if self._restoring or not self._ready:
+            return
+        if change.new is not change.old:  # a refused value comes back as the old
             if self._batching:
                 self._pending = True
             else:
@@ -437,7 +457,7 @@ class ExplorerState(t.HasTraits):
         """The array arguments: changing any of them never compiles."""
         return Inputs(
             baseline=self.baseline,
-            key=self._key,
+            key=self._seed_key(),
             sigma=np.float32(self.sigma),
             low=self._low,
             high=self._high,
@@ -445,8 +465,19 @@ class ExplorerState(t.HasTraits):
             neuron=np.int32(self.neuron),
         )
 
+    def _seed_key(self) -> Any:
+        """The PRNG key of ``seed`` (made when the seed changes, so it is never a stale one)."""
+        if self._key_seed != self.seed:
+            self._key, self._key_seed = jax.random.key(self.seed), self.seed
+        return self._key
+
     def recompute(self) -> None:
-        """Run the fused kernel once for the current inputs and publish every output together."""
+        """Run the fused kernel once for the current inputs and publish every output together.
+
+        If it fails (an exception, or a NaN/inf anywhere in the outputs), nothing is
+        published: the inputs go back to those of the outputs on screen and ``error`` says
+        why, so the inputs shown and the outputs shown always belong together.
+        """
         settings = self.settings()
         config = (self.method, settings)
         if config not in self._compiled and not self._eager:
@@ -454,29 +485,40 @@ class ExplorerState(t.HasTraits):
         try:
             flat = self._run(settings)
         except _UNTRACEABLE as e:  # even eagerly: the method vmaps over a batch of inputs
-            self.error = (
+            self._fail(
                 f"method: {self.method} evaluates the model on a batch of points (vmap), which "
                 "a model that branches on values in Python cannot do even eagerly; choose "
                 "saliency or gradient_x_input, or use jnp.where / lax.cond in the model "
                 f"({type(e).__name__}: {str(e).splitlines()[0]})"
             )
-            self.status = "error"
             return
         except Exception as e:  # shown in the widget; the last good outputs stay
-            self.error = f"{self.method} failed: {type(e).__name__}: {e}"
-            self.status = "error"
+            self._fail(f"{self.method} failed: {type(e).__name__}: {e}")
             return
         self._compiled.add(config)
         if not np.isfinite(flat).all():
-            self.error = (
-                f"{self.method}: the model's output or gradient is NaN/inf for this "
-                "input; showing the last finite result"
+            self._fail(
+                f"{self.method}: the model's output or gradient is NaN/inf for this input; "
+                "the input was refused and the last finite result stays"
             )
-            self.status = "error"
             return
         self._publish(
             unpack(self.model, flat, self.params if self._trainable else None, embed=True)
         )
+        self._good = {name: getattr(self, name) for name in (*INPUT_TRAITS, "baseline_kind")}
+
+    def _fail(self, message: str) -> None:
+        """Say why, and put back the inputs of the outputs still shown (no recompute)."""
+        self._restoring = True
+        try:
+            with self.hold_trait_notifications():
+                for name, value in self._good.items():
+                    if getattr(self, name) is not value:
+                        setattr(self, name, value)
+        finally:
+            self._restoring = False
+        self.error = message
+        self.status = "error"
 
     def _slow(self) -> tuple[Any, Any]:
         """The step's packed parameters, ``Inputs`` and ``Extras``, re-packed when one changed.
@@ -487,7 +529,8 @@ class ExplorerState(t.HasTraits):
         leaf changed in place is not (as the weight statistics and the embedding, computed
         once).
         """
-        parts = (*jax.tree_util.tree_leaves(self.params), self.baseline, self._key, self.sigma)
+        key = self._seed_key()
+        parts = (*jax.tree_util.tree_leaves(self.params), self.baseline, key, self.sigma)
         parts += (self._low, self._high, self.replacement, self.neuron, self.label)
         parts += (self._pca, self._ref)
         cached = self._packed
@@ -620,14 +663,17 @@ class ExplorerState(t.HasTraits):
         }
         self.set_trait("weight_summary", summary)
 
-    def _notice(self, attribution: np.ndarray) -> str:
+    def _notice(self, attribution: np.ndarray, logits: np.ndarray) -> str:
         notes = []
         if self._eager:
             notes.append(
                 "running eagerly (slow): the model cannot be jit-compiled because it branches "
                 f"on values in Python ({self._eager}); use jnp.where or lax.cond to make it fast"
             )
-        if not np.any(attribution):
+        # relative to the outputs' scale: sampling methods (LIME, KernelSHAP) fit a constant
+        # model with rounding noise (~1e-12), not exact zeros
+        scale = max(1.0, float(np.max(np.abs(logits))))
+        if float(np.max(np.abs(attribution), initial=0.0)) <= 1e-6 * scale:
             notes.append(
                 "attribution is all zero: the model is constant here or not differentiable "
                 "(argmax, round, stop_gradient, a dead ReLU layer)"
@@ -699,7 +745,7 @@ class ExplorerState(t.HasTraits):
             self.set_trait("embedding", e.embedding)
             gap = e.completeness_gap if self.method in WITH_GAP else None
             self.set_trait("completeness_gap", gap)
-            self.notice = self._notice(e.attribution)
+            self.notice = self._notice(e.attribution, e.logits)
             self.error = ""
             self.status = "ready"
             self.set_trait("version", self.version + 1)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import numpy as np
@@ -48,6 +49,8 @@ from ..models import (
     plane_grid,
     toy_dataset,
 )
+from ._checks import Integer, Number, ShowsObserverErrors, Text
+from ._scene import check_added, check_architecture, check_scene, config_error, user_data
 
 SCENE_FORMAT = "nnwidgets.playground"
 SCENE_VERSION = 1
@@ -74,12 +77,30 @@ CONFIG = (
 )
 
 
+DIVERGED = (
+    "training diverged (the loss became NaN/inf); lower the learning rate or press reset. "
+    "The weights before this chunk are kept."
+)
+NONFINITE = "the network's outputs are NaN/inf for these weights and data"
+
+
+class _Job(NamedTuple):
+    """What one chunk of training starts from, taken under the lock."""
+
+    generation: int
+    steps: int
+    params: Any
+    opt_state: Any
+    optimizer: str
+    signature: tuple[Any, ...]  # (model, optimizer, task, regularization, batch_size)
+
+
 def _history() -> dict[str, list[float]]:
     keys = ("step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc")
     return {k: [] for k in keys}
 
 
-class PlaygroundState(t.HasTraits):
+class PlaygroundState(ShowsObserverErrors):
     """Data, network, hyper-parameters, weights and the training loop of one Playground.
 
     Assigning a trait takes effect at once: a new data set, feature list or architecture
@@ -94,28 +115,28 @@ class PlaygroundState(t.HasTraits):
     """
 
     # data ------------------------------------------------------------------
-    dataset = t.Unicode(
+    dataset = Text(
         "circle", help=f"One of {[*TOY_DATASETS, *DATASETS]}, or 'custom' for your (X, y)."
     )
-    noise = t.Float(0.0, help="Noise of a generated 2-D set, 0 to 0.5.")
-    test_fraction = t.Float(0.5, help="Share of a generated set held out for testing, 0.1-0.9.")
-    data_seed = t.Int(0, help="Seed of a generated 2-D set (points, noise, split).")
+    noise = Number(0.0, help="Noise of a generated 2-D set, 0 to 0.5.")
+    test_fraction = Number(0.5, help="Share of a generated set held out for testing, 0.1-0.9.")
+    data_seed = Integer(0, help="Seed of a generated 2-D set (points, noise, split).")
     added = t.List(help="Points added by clicking: [x1, x2, label] rows (training data).")
-    add_label = t.Int(1, help="Class a click adds to a classification set.")
-    add_value = t.Float(0.5, help="Target a click adds to a regression set, -1 to 1.")
+    add_label = Integer(1, help="Class a click adds to a classification set.")
+    add_value = Number(0.5, help="Target a click adds to a regression set, -1 to 1.")
     # network ------------------------------------------------------------------
-    features = t.List(t.Unicode(), ["x1", "x2"], help=f"Input features of 2-D sets: {FEATURES}.")
-    hidden = t.List(t.Int(), [4, 2], help="Neurons per hidden layer (at most 6 layers).")
-    activation = t.Unicode("tanh", help=f"Hidden layers' activation, one of {list(ACTIVATIONS)}.")
-    init = t.Unicode("default", help=f"Weight initialisation, one of {list(INITS)}.")
-    seed = t.Int(0, help="Seed of the initial weights and of the batch order.")
+    features = t.List(t.Any(), ["x1", "x2"], help=f"Input features of 2-D sets: {FEATURES}.")
+    hidden = t.List(t.Any(), [4, 2], help="Neurons per hidden layer (at most 6 layers).")
+    activation = Text("tanh", help=f"Hidden layers' activation, one of {list(ACTIVATIONS)}.")
+    init = Text("default", help=f"Weight initialisation, one of {list(INITS)}.")
+    seed = Integer(0, help="Seed of the initial weights and of the batch order.")
     # training ------------------------------------------------------------------
-    learning_rate = t.Float(0.03, help="Step size (an array in the kernel: never recompiles).")
-    batch_size = t.Int(10, help="Examples per step.")
-    regularization = t.Unicode("none", help=f"Penalty on the weights: {list(REGULARIZATIONS)}.")
-    reg_rate = t.Float(0.0, help="Weight of the penalty (an array: never recompiles).")
-    optimizer = t.Unicode("sgd", help=f"One of {list(OPTIMIZERS)} (optax).")
-    speed = t.Int(10, help=f"Steps per published update, one of {SPEEDS}.")
+    learning_rate = Number(0.03, help="Step size (an array in the kernel: never recompiles).")
+    batch_size = Integer(10, help="Examples per step.")
+    regularization = Text("none", help=f"Penalty on the weights: {list(REGULARIZATIONS)}.")
+    reg_rate = Number(0.0, help="Weight of the penalty (an array: never recompiles).")
+    optimizer = Text("sgd", help=f"One of {list(OPTIMIZERS)} (optax).")
+    speed = Integer(10, help=f"Steps per published update, one of {SPEEDS}.")
     # outputs (written by this object only) ---------------------------------------------------
     playing = t.Bool(False, read_only=True, help="True while the training thread runs.")
     step = t.Int(0, read_only=True, help="Optimiser steps taken since the last reset.")
@@ -131,8 +152,6 @@ class PlaygroundState(t.HasTraits):
     model_version = t.Int(0, read_only=True, help="Bumped when the architecture changes.")
     data_version = t.Int(0, read_only=True, help="Bumped when the data change.")
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
-    error = t.Unicode("", help="'' when all is well, else the message the widget shows.")
-    status = t.Unicode("", help="What the state is doing.")
     notice = t.Unicode("", help="'' or a note about the current pictures.")
 
     def __init__(self, data: Any = None, **config: Any) -> None:
@@ -150,6 +169,8 @@ class PlaygroundState(t.HasTraits):
         if "dataset" in config:  # first: the widest layer allowed depends on it
             config = {"dataset": config.pop("dataset"), **config}
         self._compiled: set[tuple[Any, ...]] = set()
+        self._generation = 0  # bumped whenever the weights, data or optimiser are replaced
+        self._optimizer = self.optimizer  # the one opt_state belongs to (trait may be ahead)
         self.params: Any = None
         self.opt_state: Any = None
         self.model: Sequential | None = None
@@ -255,6 +276,11 @@ class PlaygroundState(t.HasTraits):
     def _v_noise(self, proposal: t.Bunch) -> float:
         return self._range("noise", proposal.value, 0.0, 0.5)
 
+    @t.validate("add_label")
+    def _v_add_label(self, proposal: t.Bunch) -> int:
+        n = max(2, len(self.class_names))
+        return self._choice("add_label", proposal.value, list(range(n)))
+
     @t.validate("add_value")
     def _v_add_value(self, proposal: t.Bunch) -> float:
         return self._range("add_value", proposal.value, -1.0, 1.0)
@@ -290,7 +316,9 @@ class PlaygroundState(t.HasTraits):
     @t.validate("hidden")
     def _v_hidden(self, proposal: t.Bunch) -> list[int]:
         value, most = list(proposal.value), self.max_neurons
-        if len(value) > MAX_LAYERS or not all(1 <= n <= most for n in value):
+        whole = all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in value)
+        value = [int(n) for n in value] if whole else value
+        if not whole or len(value) > MAX_LAYERS or not all(1 <= n <= most for n in value):
             return self._refuse(
                 self.hidden,
                 f"hidden: expected at most {MAX_LAYERS} layers of 1 to {most} neurons, got {value}",
@@ -349,8 +377,10 @@ class PlaygroundState(t.HasTraits):
     @t.observe("optimizer")
     def _optimizer_changed(self, change: t.Bunch) -> None:
         if self._ready and change.new != change.old:
-            with self._lock:
-                self.opt_state = init_opt_state(self.optimizer, self.params)
+            with self._lock:  # the optimiser trains only with its own state: both at once
+                self.opt_state = init_opt_state(change.new, self.params)
+                self._optimizer = change.new
+                self._generation += 1
 
     @t.observe("regularization", "reg_rate", "batch_size")
     def _objective_changed(self, change: t.Bunch) -> None:
@@ -401,6 +431,7 @@ class PlaygroundState(t.HasTraits):
 
     def _prepare_inputs(self) -> None:
         ds = self.data
+        self._generation += 1  # a chunk running on the old arrays is dropped
         if self.is_2d:
             feats = self.features
             self._X_train = expand_features(ds.X_train, feats)
@@ -434,6 +465,8 @@ class PlaygroundState(t.HasTraits):
         self._batch_key = jax.random.fold_in(key, 1)
         self.params = model.init(jax.random.fold_in(key, 0), self.init)
         self.opt_state = init_opt_state(self.optimizer, self.params)
+        self._optimizer = self.optimizer
+        self._generation += 1
         self.set_trait("step", 0)
         self.set_trait("epoch", 0.0)
         self.set_trait("history", _history())
@@ -445,44 +478,69 @@ class PlaygroundState(t.HasTraits):
         return Hyper(np.float32(self.learning_rate), np.float32(self.reg_rate))
 
     # training ------------------------------------------------------------------
-    def _advance(self, steps: int) -> None:
-        """Run ``steps`` optimiser steps (one compiled chunk); the caller holds the lock."""
+    def _job(self, steps: int) -> _Job:
+        """Everything the next ``steps`` steps read, taken together; the caller holds the lock."""
         if self.batch_size > len(self._y_train):
             raise ValueError(
                 f"batch_size: expected at most the {len(self._y_train)} training examples, "
                 f"got {self.batch_size}"
             )
-        signature = (self.model, self.optimizer, self.task, self.regularization, self.batch_size)
+        signature = (self.model, self._optimizer, self.task, self.regularization, self.batch_size)
         if (*signature, steps) not in self._compiled:
             self.status = "compiling the training step…"
-        params, opt_state, losses = self.chunk(steps)
-        self._compiled.add((*signature, steps))
+        return _Job(
+            self._generation, steps, self.params, self.opt_state, self._optimizer, signature
+        )
+
+    def _train(self, job: _Job) -> tuple[Any, Any, Any]:
+        """``(params, opt_state, snapshot)`` after ``job``; pure, so it runs outside the lock.
+
+        Raises FloatingPointError when a loss, or anything the snapshot would publish, is not
+        finite: nothing non-finite is ever published, and the weights before it stay.
+        """
+        params, opt_state, losses = self.chunk(job.steps, job)
+        self._compiled.add((*job.signature, job.steps))
+        snap = self.snapshot(params) if np.isfinite(np.asarray(losses)).all() else None
+        if snap is None or not all(np.isfinite(v).all() for v in jax.tree_util.tree_leaves(snap)):
+            raise FloatingPointError(DIVERGED)
+        return params, opt_state, snap
+
+    def _commit(self, job: _Job, params: Any, opt_state: Any, snap: Any) -> None:
+        """Take the trained weights and publish ``snap``; the caller holds the lock."""
+        self.params, self.opt_state = params, opt_state
+        self.set_trait("step", self.step + job.steps)
+        self.set_trait("epoch", self.step / self.steps_per_epoch)
         if self.playing:
             self.status = "training"
-        if not np.isfinite(np.asarray(losses)).all():
-            raise FloatingPointError(
-                "training diverged (the loss became NaN/inf); lower the learning rate or "
-                "press reset. The weights before this chunk are kept."
-            )
-        self.params, self.opt_state = params, opt_state
-        self.set_trait("step", self.step + steps)
-        self.set_trait("epoch", self.step / self.steps_per_epoch)
+        self._publish(snap)
 
-    def chunk(self, steps: int) -> tuple[Any, Any, Any]:
+    def _advance(self, steps: int) -> None:
+        """Train ``steps`` steps (one compiled chunk) and publish, in the calling thread."""
+        with self._lock:
+            job = self._job(steps)
+            self._commit(job, *self._train(job))
+
+    def chunk(self, steps: int, job: _Job | None = None) -> tuple[Any, Any, Any]:
         """``steps`` steps from the current weights: ``(params, opt_state, losses)``.
 
         Pure: the state keeps its weights (``_advance`` commits them; benchmarks time this).
+        ``job`` (internal) gives the weights and optimiser to start from.
         """
+        params, opt_state, optimizer = (
+            (self.params, self.opt_state, self._optimizer)
+            if job is None
+            else (job.params, job.opt_state, job.optimizer)
+        )
         return train_chunk(
-            self.model,
-            self.params,
-            self.opt_state,
+            self.model if job is None else job.signature[0],
+            params,
+            opt_state,
             self._X_train,
             self._y_train,
             self._batch_key,
             np.int32(self.step),
             self.hyper(),
-            optimizer=self.optimizer,
+            optimizer=optimizer,
             task=self.task,
             reg=self.regularization,
             batch_size=self.batch_size,
@@ -510,36 +568,41 @@ class PlaygroundState(t.HasTraits):
     def step_once(self) -> None:
         """Pause if playing, then train exactly one batch and publish."""
         self.pause()
-        with self._lock:
-            try:
-                self._advance(1)
-                self._publish()
-            except (ValueError, FloatingPointError) as e:
-                self.error = str(e)
-            except Exception as e:
-                self._report("step", e)
+        try:
+            self._advance(1)
+        except (ValueError, FloatingPointError) as e:
+            self.error = str(e)
+        except Exception as e:
+            self._report("step", e)
 
     def play(self) -> None:
         """Start the training thread (no-op while it runs)."""
         with self._lock:
-            if self._thread is not None and self._thread.is_alive():
+            if self._thread is not None and self._thread.is_alive() and not self._stop.is_set():
                 return
-            self._stop.clear()
+            self._stop = stop = threading.Event()  # each thread has its own: see pause
             self.set_trait("playing", True)
             self.status = "training"
-            self._thread = threading.Thread(target=self._loop, name="nnwidgets-train", daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, args=(stop,), name="nnwidgets-train", daemon=True
+            )
             self._thread.start()
 
-    def pause(self) -> None:
-        """Stop the training thread after its current chunk; returns when it has stopped."""
-        thread = self._thread
+    def pause(self, timeout: float = 0.1) -> None:
+        """Stop training: no update is published after this returns.
+
+        The thread's maths runs outside the lock, so this waits only for a publication in
+        progress, never for a chunk that is still compiling or running: that chunk's result
+        is dropped when it ends (the thread is given ``timeout`` seconds to end meanwhile).
+        """
+        thread, self._thread = self._thread, None
         self._stop.set()
+        with self._lock:  # a publication in progress ends; the thread checks _stop under it
+            if self.playing:
+                self.set_trait("playing", False)
+                self.status = "paused"
         if thread is not None and thread is not threading.current_thread():
-            thread.join()
-        self._thread = None
-        if self.playing:
-            self.set_trait("playing", False)
-            self.status = "paused"
+            thread.join(timeout)
 
     def reset(self) -> None:
         """New weights from ``init`` and ``seed``: step 0, empty curves (keeps playing)."""
@@ -550,29 +613,53 @@ class PlaygroundState(t.HasTraits):
             except Exception as e:
                 self._report("reset", e)
 
-    def _loop(self) -> None:
+    def _loop(self, stop: threading.Event) -> None:
         period = 1.0 / MAX_UPDATES_PER_S
-        while not self._stop.is_set():
+        while not stop.is_set():
             started = time.perf_counter()
-            with self._lock:
-                if self._stop.is_set():
-                    break
-                try:
-                    self._advance(self.speed)
-                    self._publish()
-                except Exception as e:  # shown in the widget; the weights before it stay
-                    self.error = f"training stopped: {type(e).__name__}: {e}"
-                    self._stop.set()
-                    break
-            self._stop.wait(max(0.0, period - (time.perf_counter() - started)))
-        self.set_trait("playing", False)
-        if not self.error:
-            self.status = "paused"
+            try:
+                with self._lock:
+                    if stop.is_set():
+                        break
+                    job = self._job(self.speed)
+                result = self._train(job)  # compiles and runs without the lock
+                with self._lock:
+                    if stop.is_set():
+                        break
+                    if job.generation == self._generation:  # else: a new network, optimiser
+                        self._commit(job, *result)  # or data came meanwhile: drop this chunk
+            except Exception as e:  # shown in the widget; the weights before it stay
+                with self._lock:
+                    if not stop.is_set():
+                        self.error = (
+                            str(e)
+                            if isinstance(e, FloatingPointError)
+                            else f"training stopped: {type(e).__name__}: {e}"
+                        )
+                        self.status = "error"
+                        stop.set()
+                        self._stopped(stop)
+                return
+            stop.wait(max(0.0, period - (time.perf_counter() - started)))
+        with self._lock:
+            self._stopped(stop)
+
+    def _stopped(self, stop: threading.Event) -> None:
+        """The thread of ``stop`` ends: ``playing`` goes False unless a newer thread runs."""
+        if self._stop is stop:
+            self._thread = None
+            if self.playing:
+                self.set_trait("playing", False)
+                if not self.error:
+                    self.status = "paused"
 
     # publishing ------------------------------------------------------------------
-    def _publish(self) -> None:
-        """One snapshot kernel call, one transfer, all outputs under one notification hold."""
-        snap = self.snapshot()
+    def _publish(self, snap: Any = None) -> None:
+        """One snapshot (given, or computed now), all outputs under one notification hold."""
+        if snap is None:
+            snap = self.snapshot()
+            if not all(np.isfinite(v).all() for v in jax.tree_util.tree_leaves(snap)):
+                raise FloatingPointError(NONFINITE)
         names = self.model.layer_names
         history = self.history
         row = (
@@ -672,7 +759,8 @@ class PlaygroundState(t.HasTraits):
                 "architecture": self.model.to_dict(),
                 "step": self.step,
                 "params": [
-                    {k: np.asarray(v).tolist() for k, v in layer.items()} for layer in self.params
+                    {k: np.asarray(v).tolist() for k, v in sorted(layer.items())}
+                    for layer in self.params
                 ],
                 "opt_state": [np.asarray(v).tolist() for v in leaves],
                 "history": self.history,
@@ -688,25 +776,27 @@ class PlaygroundState(t.HasTraits):
             raise ValueError(
                 f"scene: expected the JSON text of Playground.to_json(), got {e}"
             ) from e
-        if not isinstance(scene, dict) or scene.get("format") != SCENE_FORMAT:
-            got = scene.get("format") if isinstance(scene, dict) else type(scene).__name__
-            raise ValueError(f"scene format: expected {SCENE_FORMAT!r}, got {got!r}")
-        if scene.get("version") != SCENE_VERSION:
-            raise ValueError(
-                f"scene version: expected {SCENE_VERSION}, got {scene.get('version')!r}"
-            )
-        missing = [k for k in ("config", "data", "step", "params", "opt_state") if k not in scene]
-        if missing:
-            raise ValueError(f"scene: expected the keys {missing} too, got {sorted(scene)}")
+        # every field is checked before anything is built; nothing half-loaded is returned
+        scene = check_scene(scene, fmt=SCENE_FORMAT, version=SCENE_VERSION, config_names=CONFIG)
         data = scene["data"]
-        user = None
-        if "X" in data:
-            user = (np.asarray(data["X"], np.float32), np.asarray(data["y"], data["y_dtype"]))
-        state = cls(data=user, **scene["config"])
+        try:
+            state = cls(data=user_data(data), **scene["config"])
+        except (ValueError, t.TraitError) as e:
+            raise config_error(e, CONFIG) from e
+        added = check_added(
+            data.get("added", []),
+            dataset=state.dataset,
+            task=state.task,
+            n_classes=len(state.class_names),
+            is_2d=state.is_2d,
+        )
         with state._lock:
             state.set_trait("error", "")
-            if data.get("added"):
-                state.added = data["added"]
+            if added:
+                state.added = added
+                if state.error:
+                    raise ValueError(f"scene data added: {state.error}")
+            check_architecture(scene["architecture"], state.model.to_dict())
             state._restore(scene)
             state._publish()
         return state
@@ -715,7 +805,7 @@ class PlaygroundState(t.HasTraits):
         try:
             params = check_params(self.model, scene["params"])
         except ValueError as e:
-            raise ValueError(f"scene params do not fit the scene's architecture: {e}") from e
+            raise ValueError(f"scene {e}") from e
         template = init_opt_state(self.optimizer, params)
         leaves, treedef = jax.tree_util.tree_flatten(template)
         saved = scene["opt_state"]
@@ -727,6 +817,8 @@ class PlaygroundState(t.HasTraits):
         restored = []
         for i, (want, got) in enumerate(zip(leaves, saved)):
             arr = np.asarray(got, np.asarray(want).dtype)
+            if arr.dtype.kind in "iu" and not np.array_equal(arr, got):  # a count of 2.5
+                raise ValueError(f"scene opt_state[{i}]: expected an {arr.dtype}, got {got!r:.80}")
             if arr.shape != np.shape(want):
                 raise ValueError(
                     f"scene opt_state[{i}]: expected shape {np.shape(want)}, got {arr.shape}"
@@ -734,11 +826,13 @@ class PlaygroundState(t.HasTraits):
             restored.append(arr)
         self.params = params
         self.opt_state = jax.tree_util.tree_unflatten(treedef, restored)
-        self.set_trait("step", int(scene["step"]))
+        self.set_trait("step", scene["step"])
         self.set_trait("epoch", self.step / self.steps_per_epoch)
-        history = scene.get("history") or _history()
-        self.set_trait("history", {k: list(history.get(k, [])) for k in _history()})
+        self.set_trait("history", {k: list(scene["history"][k]) for k in _history()})
 
     def close(self) -> None:
-        """Stop training (apps call this when closed)."""
+        """Stop training and let the thread end (apps call this when closed)."""
+        thread = self._thread
         self.pause()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(10.0)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import bqplot as bq
 import ipywidgets as W
+import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
 from ._convert import f32, values_table
+
+#: A layer with more neurons than this shows this many points, evenly spaced by index.
+MAX_POINTS = 1000
 
 
 class ActivationFunctionView(StateView, W.VBox):
@@ -15,7 +19,9 @@ class ActivationFunctionView(StateView, W.VBox):
 
     Curves are ``state.activation_curves``; the points are the neurons at
     ``(pre-activation, activation)`` and ``(pre-activation, slope)``. Saturated tanh/sigmoid
-    units sit on the flat ends; dead ReLUs sit at slope 0.
+    units sit on the flat ends; dead ReLUs sit at slope 0. A layer of more than
+    ``MAX_POINTS`` neurons (a conv layer on a large image) shows ``MAX_POINTS`` of them,
+    evenly spaced by index, and its titles say so (every point lies on the curve anyway).
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -63,12 +69,16 @@ class ActivationFunctionView(StateView, W.VBox):
         curve = s.activation_curves[act]
         pre = f32(s.preactivations[name]).ravel()
         values = (f32(s.activations[name]).ravel(), f32(s.slopes[name]).ravel())
+        shown, some = slice(None), ""
+        if pre.size > MAX_POINTS:  # display selection: SVG points, one DOM element each
+            shown = np.linspace(0, pre.size - 1, MAX_POINTS).round().astype(int)
+            some = f" ({MAX_POINTS} of {pre.size} neurons)"
         for line, points, key, y in zip(self.curves, self.points, ("f", "df"), values):
             with line.hold_sync():
                 line.x, line.y = curve["z"], curve[key]
             with points.hold_sync():
-                points.x, points.y = pre, y
-        self.figures[0].title = f"{act}(z) · {name}"
-        self.figures[1].title = f"{act}'(z) · {name}"
+                points.x, points.y = pre[shown], y[shown]
+        self.figures[0].title = f"{act}(z) · {name}{some}"
+        self.figures[1].title = f"{act}'(z) · {name}{some}"
         labels = [str(i) for i in range(pre.size)]
         self.readout.value = values_table(labels, values[1], "nnw-slopes", s.version)

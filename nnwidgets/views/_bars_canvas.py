@@ -42,8 +42,10 @@ function render({ model, el }) {
     ctx.font = "11px sans-serif";
     panels = [];
     let o = 0, sum = 0, weighted = 0;  // what tests read back: Σ v and Σ (i + 1) v
+    const blocks = model.get("blocks"), totals = model.get("totals");
     names.forEach((name, g) => {
       const n = sizes[g], x0 = g * PW + LEFT, w = PW - LEFT - RIGHT, h = PH - TOP - BOTTOM;
+      const per = blocks[g] || 1, total = totals[g] === undefined ? n : totals[g];
       let lo = Infinity, hi = -Infinity;
       for (let i = 0; i < n; i++) {
         const y = v[o + i];
@@ -55,7 +57,8 @@ function render({ model, el }) {
       const d = domains[g] = fixed.length === 2 ? fixed : steady(domains[g], lo, hi);
       const Y = (y) => TOP + h * (d[1] - y) / (d[1] - d[0]);
       ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
-      ctx.fillText(model.get("counts") ? `${name} (${n})` : name, g * PW + PW / 2, 14);
+      const counted = per > 1 ? `${name} (${total}; a bar: peak of ${per})` : `${name} (${n})`;
+      ctx.fillText(model.get("counts") ? counted : name, g * PW + PW / 2, 14);
       ctx.textAlign = "right"; ctx.textBaseline = "middle"; ctx.fillStyle = "#666";
       for (const t of new Set([d[0], 0, d[1]])) {
         if (t >= d[0] && t <= d[1]) ctx.fillText(Number(t.toPrecision(2)).toString(), x0 - 4, Y(t));
@@ -87,7 +90,7 @@ function render({ model, el }) {
         const left = x0 + i * bw + PAD * bw / 2;
         ctx.fillRect(left, a, Math.max(1, bw * (1 - PAD)), Math.max(b - a, 0.5));
       }
-      panels.push({ name, n, o, x0, w, bw });
+      panels.push({ name, n, o, x0, w, bw, per, total });
       o += n;
     });
     canvas.dataset.frame = String(++frame);
@@ -117,11 +120,13 @@ function render({ model, el }) {
     if (!h) { tell(0, 0, ""); return; }
     const v = arr(model.get("values"), Float32Array)[h.p.o + h.i];
     const shown = v === undefined ? "" : v.toPrecision(4), labels = model.get("labels");
-    const item = labels.length === h.p.n ? labels[h.i] : h.i;
-    tell(h.x, h.y, `${model.get("item_label")} ${item}: ${shown}`);
+    const item = labels.length === h.p.n ? labels[h.i] : h.i, per = h.p.per;
+    const last = Math.min(h.p.total, (h.i + 1) * per) - 1;
+    tell(h.x, h.y, per > 1 ? `${model.get("item_label")}s ${h.i * per}–${last}: peak ${shown}` :
+      `${model.get("item_label")} ${item}: ${shown}`);
   });
-  const keys = ["groups", "sizes", "values", "color", "diverging", "x_label", "counts",
-    "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
+  const keys = ["groups", "sizes", "blocks", "totals", "values", "color", "diverging", "x_label",
+    "counts", "panel_width", "panel_height", "domain", "labels", "highlight", "highlight_color"];
   return follow(model, keys, draw, schedule, el);
 }
 export default { render };
@@ -134,7 +139,9 @@ class BarsCanvas(anywidget.AnyWidget):
 
     ``values`` holds every group's values back to back (float32, group order). A click on a
     bar calls the callbacks registered with ``on_bar_click`` with ``(group, index)``; hovering
-    shows the value.
+    shows the value. With ``blocks``, bar ``i`` of group ``g`` stands for values
+    ``i * blocks[g]`` up to ``(i + 1) * blocks[g]`` of ``totals[g]`` (the caller sends one value
+    per bar, e.g. the block's peak); titles and hover text say so.
     """
 
     _esm = _ESM
@@ -143,6 +150,10 @@ class BarsCanvas(anywidget.AnyWidget):
     ).tag(sync=True)
     groups = t.List(t.Unicode(), help="Panel titles, one per group.").tag(sync=True)
     sizes = t.List(t.Int(), help="Bars per group.").tag(sync=True)
+    blocks = t.List(
+        t.Int(), help="Per group: values each bar stands for (empty: one value per bar)."
+    ).tag(sync=True)
+    totals = t.List(t.Int(), help="Per group: values before blocking (with blocks).").tag(sync=True)
     values = t.Bytes(b"", help="float32 values of every group, back to back.").tag(sync=True)
     color = t.Unicode("#6baed6", help="Bar colour (CSS).").tag(sync=True)
     diverging = t.Bool(

@@ -35,6 +35,82 @@ class InputSlider(W.FloatSlider):
     value = t.CFloat(0.0, help="Float value").tag(sync=True, echo_update=False)
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _widen(widget: Any, value: Any) -> None:
+    """Let ``widget`` show ``value``: add it to a selection's options, widen a range's ends."""
+    if isinstance(widget, W.widgets.widget_selection._Selection):
+        pairs = [o if isinstance(o, tuple) else (str(o), o) for o in widget.options]
+        if value not in [v for _, v in pairs]:
+            pairs.append((str(value), value))
+            if all(isinstance(v, (int, float)) for _, v in pairs):
+                pairs.sort(key=lambda p: p[1])
+            widget.options = pairs
+    elif hasattr(widget, "min") and hasattr(widget, "max") and value is not None:
+        if value < widget.min:
+            widget.min = value
+        if value > widget.max:
+            widget.max = value
+
+
+class ControlLink:
+    """Links ``state.<name>`` and ``widget.value`` both ways; the control never edits the state.
+
+    ``traitlets.link`` breaks on a value the state takes but the control cannot show: a
+    Dropdown without that option raises, a slider clamps the value and writes the clamped one
+    back into the state. This link widens the control first (adds the option, moves the
+    slider's end), and when the state refuses the control's value, puts the state's value
+    back on the control. ``transform`` is ``(state -> widget, widget -> state)``.
+    """
+
+    def __init__(
+        self,
+        state: Any,
+        name: str,
+        widget: Any,
+        transform: tuple[Callable[[Any], Any], Callable[[Any], Any]] = (_identity, _identity),
+    ) -> None:
+        self.state, self.name, self.widget = state, name, widget
+        self.to_widget, self.to_state = transform
+        self._updating, self._linked = False, True
+        self._show(None)
+        state.observe(self._show, names=name)
+        widget.observe(self._take, names="value")
+
+    def _set_widget(self, value: Any) -> None:
+        self._updating = True
+        try:
+            _widen(self.widget, value)
+            self.widget.value = value
+        finally:
+            self._updating = False
+
+    def _show(self, _: object) -> None:
+        if not self._updating:
+            self._set_widget(self.to_widget(getattr(self.state, self.name)))
+
+    def _take(self, change: Any) -> None:
+        if self._updating:
+            return
+        self._updating = True
+        try:
+            setattr(self.state, self.name, self.to_state(change.new))
+        finally:
+            self._updating = False
+        shown = self.to_widget(getattr(self.state, self.name))
+        if shown != self.widget.value:  # refused (or normalised) by the state
+            self._set_widget(shown)
+
+    def unlink(self) -> None:
+        """Stop syncing (idempotent)."""
+        if self._linked:
+            self._linked = False
+            self.state.unobserve(self._show, names=self.name)
+            self.widget.unobserve(self._take, names="value")
+
+
 def widget_tree(root: Any) -> list[Any]:
     """``root`` and every widget reachable through its synced traits, each once.
 
@@ -77,6 +153,12 @@ class StateView:
         self.state.observe(gated, names=names)
         self.__dict__.setdefault("_watches", []).append((gated, names))
 
+    def _link(self, name: str, widget: Any, **kwargs: Any) -> ControlLink:
+        """``ControlLink(self.state, name, widget)``, unlinked when this view closes."""
+        link = ControlLink(self.state, name, widget, **kwargs)
+        self.__dict__.setdefault("_links", []).append(link)
+        return link
+
     def set_active(self, active: bool) -> None:
         """Pause redraws while hidden; catch up once (one redraw per handler) when shown."""
         self._active = active
@@ -86,6 +168,8 @@ class StateView:
 
     def close(self) -> None:
         """Stop observing the state and close owned widgets; safe to call twice."""
+        for link in self.__dict__.pop("_links", []):
+            link.unlink()
         watches = self.__dict__.pop("_watches", [])
         for handler, names in watches:
             self.state.unobserve(handler, names=names)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as W
-import traitlets as t
 
 from ..state import METHODS, ExplorerState
 from ._base import StateView
@@ -100,15 +99,14 @@ class MethodControls(StateView, W.VBox):
         self.settings = _settings(state)
         for name, control in self.settings.items():
             control.add_class(f"nnw-setting-{name}")
-        self.links = [
-            t.link((state, "method"), (self.method, "value")),
-            t.link(
-                (state, "target"),
-                (self.target, "value"),
-                transform=(lambda v: -1 if v is None else v, lambda v: None if v < 0 else v),
-            ),
-            *(t.link((state, name), (c, "value")) for name, c in self.settings.items()),
-        ]
+        self._link("method", self.method)
+        self._link(
+            "target",
+            self.target,
+            transform=(lambda v: -1 if v is None else v, lambda v: None if v < 0 else v),
+        )
+        for name, control in self.settings.items():
+            self._link(name, control)
         self._owned = [self.method, self.target, *self.settings.values()]
         self._watch(self._show, "method")
         self._show(None)
@@ -122,9 +120,3 @@ class MethodControls(StateView, W.VBox):
         shown = SHOWN[self.state.method]
         for name, control in self.settings.items():
             control.layout.display = None if name in shown else "none"
-
-    def close(self) -> None:
-        """Unlink the controls from the state (once), then close them."""
-        for link in self.__dict__.pop("links", []):
-            link.unlink()
-        super().close()

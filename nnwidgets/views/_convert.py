@@ -19,17 +19,135 @@ def number(v: float) -> str:
     return f"{float(v):.6g}"
 
 
+#: More values than this and a values table shows a selection (and says which).
+TABLE_LIMIT = 400
+#: Long vectors: how many entries (the largest magnitudes) a table shows.
+TABLE_TOP = 50
+#: Large images: the side a table's block-average grid stays within.
+TABLE_SIDE = 16
+#: The grid scrolls inside a box beside the chart instead of widening the app's row.
+_SCROLL = "max-width:460px;max-height:360px;overflow:auto;font-size:11px;white-space:nowrap"
+
+
+def block_mean(a: Any, max_side: int) -> tuple[np.ndarray, int]:
+    """A 2-D array averaged over square ``f`` x ``f`` blocks, its sides then at most ``max_side``.
+
+    Display only: the smallest whole block side ``f`` that fits (1: ``a`` as it is). Edge
+    blocks of a side that ``f`` does not divide average the cells they have. Sums run in
+    float64, so values near float32's limit do not overflow.
+
+    Args:
+        a: the array, shape ``(rows, cols)``.
+        max_side: the largest side of the result (>= 1).
+
+    Returns:
+        The float32 block means, shape ``(ceil(rows / f), ceil(cols / f))``, and ``f``.
+
+    Examples:
+        >>> m, f = block_mean(np.arange(16.0).reshape(4, 4), 2)
+        >>> m.tolist(), f
+        ([[2.5, 4.5], [10.5, 12.5]], 2)
+    """
+    a = np.asarray(a)
+    rows, cols = a.shape
+    f = max(1, -(-max(rows, cols) // max_side))
+    if f == 1:
+        return f32(a), 1
+    r, c = -(-rows // f), -(-cols // f)
+    total = np.zeros((r * f, c * f))
+    count = np.zeros((r * f, c * f))
+    total[:rows, :cols], count[:rows, :cols] = a, 1.0
+    sums = total.reshape(r, f, c, f).sum(axis=(1, 3))
+    return f32(sums / count.reshape(r, f, c, f).sum(axis=(1, 3))), f
+
+
+def block_peak(a: np.ndarray, max_side: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """A 2-D array cut into ``fr`` x ``fc`` blocks, each shown by its largest-magnitude value.
+
+    Display only: each axis gets the smallest block length that leaves at most ``max_side``
+    blocks along it (1: that axis as it is); the sign of each block's peak is kept, so the
+    strongest weights, gradients or activations stay visible where a mean would cancel them.
+
+    Returns:
+        The peaks (float32, ``(ceil(rows / fr), ceil(cols / fc))``) and ``(fr, fc)``.
+
+    Examples:
+        >>> m, f = block_peak(np.array([[1.0, -3.0, 2.0, 0.5], [0.0, 1.0, -1.0, 4.0]]), 2)
+        >>> m.tolist(), f
+        ([[-3.0, 2.0], [1.0, 4.0]], (1, 2))
+    """
+    a = f32(a)
+    rows, cols = a.shape
+    fr, fc = -(-rows // max_side), -(-cols // max_side)
+    if fr == fc == 1:
+        return a, (1, 1)
+    r, c = -(-rows // fr), -(-cols // fc)
+    padded = np.zeros((r * fr, c * fc), np.float32)  # 0 never outweighs a real value
+    padded[:rows, :cols] = a
+    blocks = padded.reshape(r, fr, c, fc).transpose(0, 2, 1, 3).reshape(r, c, fr * fc)
+    peak = np.abs(blocks).argmax(axis=2)[..., None]
+    return np.take_along_axis(blocks, peak, axis=2)[..., 0], (fr, fc)
+
+
 def values_table(names: Sequence[str], values: Any, css: str, version: int = 0) -> str:
     """A collapsible table of exact values next to a chart (also what browser tests read).
 
-    ``data-version`` is the state's update count: how many inputs reached the kernel.
+    ``data-version`` is the state's update count: how many inputs reached the kernel. More
+    than ``TABLE_LIMIT`` values: the ``TABLE_TOP`` largest magnitudes, in index order, under
+    a note saying so (each row keeps its ``data-index``).
     """
+    v = f32(values).ravel()
+    shown = range(len(v))
+    note = ""
+    if len(v) > TABLE_LIMIT:
+        shown = np.sort(np.argsort(-np.abs(v), kind="stable")[:TABLE_TOP]).tolist()
+        note = (
+            f'<div class="nnw-note nnw-selected">showing the {TABLE_TOP} largest |value| '
+            f"of {len(v)}</div>"
+        )
     rows = "".join(
-        f'<tr data-index="{i}"><td>{html.escape(str(n))}</td>'
-        f'<td class="nnw-v">{number(v)}</td></tr>'
-        for i, (n, v) in enumerate(zip(names, f32(values).ravel()))
+        f'<tr data-index="{i}"><td>{html.escape(str(names[i]))}</td>'
+        f'<td class="nnw-v">{number(v[i])}</td></tr>'
+        for i in shown
+        if i < len(names)
     )
     return (
         f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
-        f"<table>{rows}</table></details>"
+        f"{note}<table>{rows}</table></details>"
+    )
+
+
+def image_table(names: Sequence[str], values: Any, css: str, version: int = 0) -> str:
+    """``values_table`` for an image ``(rows, cols)``; larger ones as a grid of block means.
+
+    Up to ``TABLE_LIMIT`` cells: ``values_table`` itself (one row per pixel). Larger: the
+    image averaged over square blocks to at most ``TABLE_SIDE`` x ``TABLE_SIDE`` (see
+    ``block_mean``), one table row per block row headed by its pixel rows (a ``th``; each
+    mean a ``td.nnw-v``), under a note such as "showing a 16×16 average of 128×128".
+    """
+    a = f32(values)
+    if a.size <= TABLE_LIMIT:
+        return values_table(names, a, css, version)
+    rows, cols = a.shape
+    m, f = block_mean(a, TABLE_SIDE)
+
+    def span(i: int, n: int) -> str:
+        return f"{i * f}–{min(n, (i + 1) * f) - 1}"
+
+    head = "".join(f"<th>{span(c, cols)}</th>" for c in range(m.shape[1]))
+    body = "".join(
+        f"<tr><th>{span(r, rows)}</th>"
+        + "".join(f'<td class="nnw-v">{number(v)}</td>' for v in m[r])
+        + "</tr>"
+        for r in range(m.shape[0])
+    )
+    note = (
+        f'<div class="nnw-note nnw-downsampled" data-block="{f}">showing a '
+        f"{m.shape[0]}×{m.shape[1]} average of {rows}×{cols} ({f}×{f} pixel blocks; "
+        "rows down, columns across)</div>"
+    )
+    return (
+        f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
+        f'{note}<div class="nnw-grid-scroll" style="{_SCROLL}"><table class="nnw-grid">'
+        f"<tr><th></th>{head}</tr>{body}</table></div></details>"
     )

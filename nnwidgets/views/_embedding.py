@@ -35,11 +35,9 @@ class EmbeddingView(StateView, W.VBox):
         state.prepare("embedding")  # computed when a view first needs it
         names = list(state.model.layer_names)
         self.layer = W.Dropdown(options=names, description="layer")
-        self.layer.value = state.embed_layer
-        self.layer.observe(lambda c: setattr(state, "embed_layer", c.new), names="value")
+        self._link("embed_layer", self.layer)
         self.method = W.ToggleButtons(options=[("PCA", "pca"), ("t-SNE", "tsne")])
-        self.method.value = state.embed_method
-        self.method.observe(lambda c: setattr(state, "embed_method", c.new), names="value")
+        self._link("embed_method", self.method)
         self.progress = W.FloatProgress(value=1.0, min=0.0, max=1.0, layout={"width": "160px"})
         self.progress.add_class("nnw-embedding-progress")
         xs, ys = steady_scale(), steady_scale()
@@ -86,8 +84,6 @@ class EmbeddingView(StateView, W.VBox):
         with self.cloud.hold_sync():
             self.cloud.x, self.cloud.y = points[:, 0], points[:, 1]
             self.cloud.color = [s.class_names[k] for k in s.embedding_labels]
-        if self.layer.value != s.embed_layer:
-            self.layer.value = s.embed_layer
 
     def _progress(self, change: object) -> None:
         self.progress.value = self.state.embedding_progress

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32
+from ._convert import block_peak, f32
 
 
 def tile(blocks: np.ndarray) -> np.ndarray:
@@ -60,22 +60,43 @@ def _padded(m: np.ndarray) -> np.ndarray:
     return m
 
 
+#: A matrix with more rows or columns than this is drawn as block peaks (``block_peak``).
+MATRIX_SIDE = 256
+#: The same for a layer's tiled feature maps.
+FEATURE_SIDE = 128
+
+
+def _drawn(m: np.ndarray, block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """HeatMap ``x``, ``y`` (cell centres in the full matrix's indices) and ``color``."""
+    p = _padded(m)
+    fr, fc = block
+    x = np.arange(p.shape[1]) * fc + (fc - 1) / 2
+    return f32(x), f32(np.arange(p.shape[0]) * fr + (fr - 1) / 2), p
+
+
 class MatrixPlot:
     """A 2-D array as one canvas HeatMap: cell ``(i, j)`` at ``x=j, y=i``, row 0 on top.
 
     ``show(m, tiles=(h, w, rows, cols))`` also draws grey lines between the blocks. Only
-    ``color`` is sent when the shape and layout are unchanged (one message per update).
+    ``color`` is sent when the shape and layout are unchanged (one message per update). A
+    matrix with a side above ``max_side`` is drawn as block peaks (``block_peak``), its axes
+    still in the full matrix's indices; ``note`` then says so, for the view's title.
     """
 
-    def __init__(self, colors: bq.ColorScale, matrix: np.ndarray, **kwargs: object) -> None:
+    def __init__(
+        self,
+        colors: bq.ColorScale,
+        matrix: np.ndarray,
+        *,
+        max_side: int = MATRIX_SIDE,
+        **kwargs: object,
+    ) -> None:
         self.xs, self.ys = bq.LinearScale(), bq.LinearScale(reverse=True)
+        self.max_side = max_side
         m = f32(matrix)
-        p = _padded(m)
+        x, y, p = _drawn(*block_peak(m, max_side))
         self.mark = bq.HeatMap(
-            x=f32(np.arange(p.shape[1])),
-            y=f32(np.arange(p.shape[0])),
-            color=p,
-            scales={"x": self.xs, "y": self.ys, "color": colors},
+            x=x, y=y, color=p, scales={"x": self.xs, "y": self.ys, "color": colors}
         )
         self.grid = bq.Lines(
             x=f32([0, 0]), y=f32([0, 0]), scales={"x": self.xs, "y": self.ys}, visible=False
@@ -92,26 +113,34 @@ class MatrixPlot:
             **kwargs,
         )
         self._layout: tuple | None = None
+        self.block = (1, 1)
         self.show(m)
+
+    @property
+    def note(self) -> str:
+        """'' or, for a matrix drawn as block peaks, e.g. " · peak |value| of 128×1 blocks"."""
+        fr, fc = self.block
+        return "" if self.block == (1, 1) else f" · peak |value| of {fr}×{fc} blocks"
 
     def show(
         self, matrix: np.ndarray, tiles: tuple[int, ...] | None = None, labels: tuple = ("", "")
     ) -> None:
         """Draw ``matrix``; a new shape or tiling also resets the ranges and block lines."""
         m = f32(matrix)
-        if (m.shape, tiles, labels) == self._layout:
+        shape = m.shape
+        m, self.block = block_peak(m, self.max_side)
+        if (shape, tiles, labels) == self._layout:
             self.mark.color = _padded(m)
             return
-        self._layout = (m.shape, tiles, labels)
-        rows, cols = m.shape
+        self._layout = (shape, tiles, labels)
+        rows, cols = shape
         with self.xs.hold_sync():
             self.xs.min, self.xs.max = -0.5, cols - 0.5
         with self.ys.hold_sync():
             self.ys.min, self.ys.max = -0.5, rows - 0.5
-        p = _padded(m)
+        x, y, p = _drawn(m, self.block)
         with self.mark.hold_sync():
-            self.mark.x, self.mark.y = f32(np.arange(p.shape[1])), f32(np.arange(p.shape[0]))
-            self.mark.color = p
+            self.mark.x, self.mark.y, self.mark.color = x, y, p
         h, w, nr, nc = tiles or (rows, cols, 1, 1)  # block boundaries sit between cells
         xs = [[c * w - 0.5] * 2 for c in range(1, nc)] + [[-0.5, cols - 0.5]] * (nr - 1)
         ys = [[-0.5, rows - 0.5]] * (nc - 1) + [[r * h - 0.5] * 2 for r in range(1, nr)]
@@ -127,6 +156,8 @@ class FeatureMapView(StateView, W.VBox):
     """``state.activations`` of each conv layer: its channels in a grid, one heat map per layer.
 
     Colours span each layer's values for the current input (the colour scale's own range).
+    Tiles of more than ``FEATURE_SIDE`` values a side are drawn as block peaks (the title
+    says so).
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -140,9 +171,11 @@ class FeatureMapView(StateView, W.VBox):
             h, w, c = shape
             rows, cols = grid_shape(c)
             cell = min(360 / (cols * w), 240 / (rows * h))  # pixels per value, for display
+            tiled = tile_channels(f32(state.activations[name]))
             plot = MatrixPlot(
                 bq.ColorScale(scheme="viridis"),
-                tile_channels(f32(state.activations[name])),
+                tiled,
+                max_side=FEATURE_SIDE,  # a figure of at most 360 x 240 px
                 axes=False,
                 title=f"{name}: {c} channels of {h}×{w}",
                 layout={
@@ -151,7 +184,8 @@ class FeatureMapView(StateView, W.VBox):
                 },
             )
             self.tiles[name] = (h, w, rows, cols)
-            plot.show(plot.mark.color, self.tiles[name])
+            plot.show(tiled, self.tiles[name])
+            plot.figure.title += plot.note
             self.plots[name] = plot
         children: list[W.Widget] = [p.figure for p in self.plots.values()]
         if not children:

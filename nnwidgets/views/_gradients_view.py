@@ -42,6 +42,8 @@ class GradientsView(StateView, W.VBox):
         self.layer = W.Dropdown(options=names, value=layer or names[0], description="layer")
         # the Playground's state has no single true label: its loss is the training set's
         self.label = label_dropdown(state) if hasattr(state, "label") else None
+        if self.label is not None:
+            self._link("label", self.label)
         # colours are the gradient over its largest |value| on a fixed scale: a step sends the
         # heat map's colours only, never a new colour domain (the limit is printed instead)
         self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
@@ -85,14 +87,12 @@ class GradientsView(StateView, W.VBox):
         matrix, tiles, labels = self._grad()
         self.limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
         self.matrix.show(matrix / np.float32(self.limit), tiles, labels)
-        self.matrix.figure.title = f"dL/dθ · {self.layer.value}.w"
+        self.matrix.figure.title = f"dL/dθ · {self.layer.value}.w{self.matrix.note}"
 
     def _redraw(self, change: object) -> None:
         s = self.state
         if change is not None:
             self._draw_layer(None)
-        if self.label is not None and self.label.value != s.label:
-            self.label.value = s.label
         self.norms.y = f32(s.grad_norms)
         loss = (
             loss_html(s)

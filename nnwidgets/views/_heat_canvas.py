@@ -15,6 +15,7 @@ import numpy as np
 import traitlets as t
 
 from ._canvas_js import COMMON_JS
+from ._convert import block_mean
 
 _ESM = (
     COMMON_JS
@@ -23,12 +24,14 @@ const TOP = 24, LEFT = 24, BOTTOM = 20, RIGHT = 6;  // mirror _heat_canvas.py
 function render({ model, el }) {
   const { canvas, ctx, at, tell } = tippedCanvas(el, "nnw-heat-canvas");
   let frame = 0;
-  const geometry = () => {
-    const rows = model.get("rows"), cols = model.get("cols"), px = model.get("cell_px");
-    return { rows, cols, px, W: LEFT + cols * px + RIGHT, H: TOP + rows * px + BOTTOM };
+  const geometry = () => {  // rows x cols: the drawn cells, each a b x b block of the image
+    const b = Math.max(1, model.get("block")), px = model.get("cell_px");
+    const R = model.get("rows"), C = model.get("cols");
+    const rows = Math.ceil(R / b), cols = Math.ceil(C / b);
+    return { rows, cols, R, C, b, px, W: LEFT + cols * px + RIGHT, H: TOP + rows * px + BOTTOM };
   };
   const draw = () => {
-    const { rows, cols, px, W, H } = geometry(), dpr = window.devicePixelRatio || 1;
+    const { rows, cols, b, px, W, H } = geometry(), dpr = window.devicePixelRatio || 1;
     const v = arr(model.get("values"), Float32Array), lim = model.get("limit") || 1;
     if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
       canvas.style.width = W + "px"; canvas.style.height = H + "px";
@@ -46,23 +49,31 @@ function render({ model, el }) {
       ctx.fillStyle = ok ? diverging(y / lim) : "#ddd";
       ctx.fillRect(LEFT + c * px, TOP + r * px, px, px);
     }
-    ctx.fillStyle = "#666"; ctx.textBaseline = "top";
-    const below = TOP + rows * px + 3;
-    for (let c = 0; c < cols; c++) ctx.fillText(String(c), LEFT + (c + 0.5) * px, below);
+    ctx.fillStyle = "#666"; ctx.textBaseline = "top";  // pixel indices, spaced not to overlap
+    const widest = ctx.measureText(String((cols - 1) * b)).width;
+    const below = TOP + rows * px + 3, across = Math.ceil(Math.max(16, widest + 6) / px);
+    for (let c = 0; c < cols; c += across) {
+      ctx.fillText(String(c * b), LEFT + (c + 0.5) * px, below);
+    }
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    for (let r = 0; r < rows; r++) ctx.fillText(String(r), LEFT - 4, TOP + (r + 0.5) * px);
+    for (let r = 0, down = Math.ceil(14 / px); r < rows; r += down) {
+      ctx.fillText(String(r * b), LEFT - 4, TOP + (r + 0.5) * px);
+    }
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
   };
   const schedule = inNextFrame(draw);
   canvas.addEventListener("pointermove", (ev) => {
-    const { rows, cols, px } = geometry(), [x, y] = at(ev);
+    const { rows, cols, R, C, b, px } = geometry(), [x, y] = at(ev);
     const c = Math.floor((x - LEFT) / px), r = Math.floor((y - TOP) / px);
     if (r < 0 || r >= rows || c < 0 || c >= cols) { tell(0, 0, ""); return; }
     const value = arr(model.get("values"), Float32Array)[r * cols + c];
-    tell(x, y, `row ${r}, col ${c}: ${value === undefined ? "" : value.toPrecision(4)}`);
+    const shown = value === undefined ? "" : value.toPrecision(4);
+    const span = (i, n) => `${i * b}–${Math.min(n, (i + 1) * b) - 1}`;
+    tell(x, y, b > 1 ? `rows ${span(r, R)}, cols ${span(c, C)}: mean ${shown}` :
+      `row ${r}, col ${c}: ${shown}`);
   });
-  const keys = ["rows", "cols", "cell_px", "values", "limit", "title"];
+  const keys = ["rows", "cols", "block", "cell_px", "values", "limit", "title"];
   return follow(model, keys, draw, schedule, el);
 }
 export default { render };
@@ -74,7 +85,9 @@ class HeatCanvas(anywidget.AnyWidget):
     """A ``rows`` x ``cols`` heat map: each cell coloured by value / ``limit``, red < 0 < blue.
 
     Hovering shows a cell's row, column and value. ``show`` sets the values and the colour
-    limit (their largest magnitude) in one message.
+    limit (their largest magnitude) in one message. An image with a side above ``max_side``
+    is drawn as the means of square ``block`` x ``block`` pixel blocks (``block_mean``), so a
+    step stays small however large the input; the axes and hover text still name pixels.
     """
 
     _esm = _ESM
@@ -83,19 +96,31 @@ class HeatCanvas(anywidget.AnyWidget):
     ).tag(sync=True)
     rows = t.Int(8, help="Grid rows.").tag(sync=True)
     cols = t.Int(8, help="Grid columns.").tag(sync=True)
-    cell_px = t.Int(32, help="Cell side in pixels.").tag(sync=True)
-    values = t.Bytes(b"", help="float32 values, row-major.").tag(sync=True)
+    cell_px = t.Int(32, help="Side of a drawn cell in screen pixels.").tag(sync=True)
+    max_side = t.Int(64, help="At most this many cells per side (larger: block means).")
+    block = t.Int(
+        1, read_only=True, help="Image pixels per cell side (1: one cell per value)."
+    ).tag(sync=True)
+    values = t.Bytes(b"", help="float32 values drawn, row-major (block means if block > 1).").tag(
+        sync=True
+    )
     limit = t.Float(1.0, help="|value| drawn at full colour (> 0).").tag(sync=True)
     title = t.Unicode("", help="Text above the map.").tag(sync=True)
 
     def show(self, values: Any) -> None:
-        """Draw ``values`` (``(rows, cols)``), coloured over their largest finite magnitude."""
-        v = np.asarray(values, dtype="<f4")
+        """Draw ``values`` (``(rows, cols)``), coloured over their largest finite magnitude.
+
+        A side above ``max_side``: the block means are drawn (and coloured) instead.
+        """
+        v = np.asarray(values)
         if v.shape != (self.rows, self.cols):
             raise ValueError(
                 f"values: expected shape {(self.rows, self.cols)}, received {tuple(v.shape)}"
             )
-        finite = np.abs(v[np.isfinite(v)])
+        drawn, block = block_mean(v, self.max_side)
+        drawn = drawn.astype("<f4", copy=False)
+        finite = np.abs(drawn[np.isfinite(drawn)])
         limit = float(finite.max(initial=0.0)) or 1.0  # all zeros (a constant model): no 0/0
         with self.hold_sync():
-            self.values, self.limit = v.tobytes(), limit
+            self.set_trait("block", block)
+            self.values, self.limit = drawn.tobytes(), limit

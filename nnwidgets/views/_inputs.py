@@ -35,8 +35,8 @@ class InputSliders(StateView, W.GridBox):
         for i, name in enumerate(state.dataset.feature_names):
             s = InputSlider(
                 value=round(float(x[i]), 2),
-                min=math.floor(lo[i] / STEP) * STEP,
-                max=math.ceil(hi[i] / STEP) * STEP,
+                min=math.floor(float(lo[i]) / STEP) * STEP,  # float64: 1e38 / 0.01 is finite
+                max=math.ceil(float(hi[i]) / STEP) * STEP,
                 step=STEP,
                 description=name,
                 readout_format=".2f",

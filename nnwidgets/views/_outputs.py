@@ -13,13 +13,9 @@ from ._convert import f32, number, values_table
 
 
 def label_dropdown(state: ExplorerState) -> W.Dropdown:
-    """A Dropdown of the class names bound to ``state.label`` (picking one: one recompute).
-
-    The view that owns it sets ``value`` back from ``state.label`` on each update.
-    """
+    """A Dropdown of the class names, for ``state.label`` (the owning view links it)."""
     options = [(name, i) for i, name in enumerate(state.class_names)]
     dropdown = W.Dropdown(options=options, value=state.label, description="true label")
-    dropdown.observe(lambda change: setattr(state, "label", change.new), names="value")
     return dropdown
 
 
@@ -49,6 +45,7 @@ class OutputsView(StateView, W.VBox):
         self.state = state
         self.k = min(int(k), len(state.class_names))
         self.label = label_dropdown(state)
+        self._link("label", self.label)
         self.readout = W.HTML()
         self._owned = [self.label, self.readout]
         self._redraw(None)
@@ -64,8 +61,6 @@ class OutputsView(StateView, W.VBox):
 
     def _redraw(self, _: object) -> None:
         s = self.state
-        if self.label.value != s.label:
-            self.label.value = s.label
         order, probs = self.top()
         names = [s.class_names[i] for i in order]
         items = "".join(

@@ -18,7 +18,12 @@ class DigitPainter(StateView, W.VBox):
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
         rows, cols = state.input_shape
-        self.canvas = PaintCanvas(rows=rows, cols=cols, value=f32(state.x).ravel().tolist())
+        self.canvas = PaintCanvas(
+            rows=rows,
+            cols=cols,
+            cell_px=max(2, min(28, 288 // max(rows, cols))),  # at most ~288 px across
+            value=_wire(state.x),
+        )
         self.brush = W.ToggleButtons(
             options=[("paint", 1.0), ("erase", 0.0)], value=1.0, style={"button_width": "60px"}
         )
@@ -54,7 +59,7 @@ class DigitPainter(StateView, W.VBox):
     def _painted(self, change: t.Bunch) -> None:
         if self._syncing:  # our own redraw, not the user's stroke
             return
-        self.state.x = np.reshape(change.new, self.state.input_shape)
+        self.state.x = self.canvas.array()
 
     def _load_sample(self, _: object) -> None:
         ds = self.state.dataset
@@ -64,10 +69,15 @@ class DigitPainter(StateView, W.VBox):
         self.label.value = f"true label: <b>{ds.class_names[ds.y_test[self.sample.value]]}</b>"
 
     def _redraw(self, _: object) -> None:
-        x = f32(self.state.x).ravel()
-        if not np.array_equal(f32(self.canvas.value), x):
+        x = _wire(self.state.x)
+        if x != self.canvas.value:  # not the stroke the browser just sent
             self._syncing = True
             try:
-                self.canvas.value = x.tolist()
+                self.canvas.value = x
             finally:
                 self._syncing = False
+
+
+def _wire(x: object) -> bytes:
+    """An input as the canvas's float32 bytes (row-major, little-endian)."""
+    return f32(x).astype("<f4", copy=False).tobytes()

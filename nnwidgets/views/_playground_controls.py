@@ -26,11 +26,6 @@ def _box(description: str, width: str = "230px") -> dict[str, Any]:
     }
 
 
-def _with(options: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
-    """``options`` plus ``value`` (a value set from code stays selectable)."""
-    return options if value in options else tuple(sorted({*options, value}))
-
-
 class PlaygroundControls(StateView, W.VBox):
     """Every setting of a ``PlaygroundState`` as a control, linked both ways.
 
@@ -54,17 +49,16 @@ class PlaygroundControls(StateView, W.VBox):
                 min=-1.0, max=1.0, step=0.1, readout_format=".1f", **_box("click adds")
             ),
             "activation": W.Dropdown(options=list(ACTIVATIONS), **_box("activation")),
-            "learning_rate": W.Dropdown(
-                options=_with(LEARNING_RATES, state.learning_rate), **_box("learning rate")
-            ),
+            "learning_rate": W.Dropdown(options=LEARNING_RATES, **_box("learning rate")),
             "batch_size": W.IntSlider(min=1, max=128, **_box("batch size")),
             "regularization": W.Dropdown(options=REG_LABELS, **_box("regularization")),
-            "reg_rate": W.Dropdown(options=_with(REG_RATES, state.reg_rate), **_box("reg. rate")),
+            "reg_rate": W.Dropdown(options=REG_RATES, **_box("reg. rate")),
             "optimizer": W.Dropdown(options=OPTIMIZER_LABELS, **_box("optimizer")),
             "init": W.Dropdown(options=list(INITS), **_box("initialisation")),
             "speed": W.Dropdown(options=SPEEDS, **_box("steps / update")),
         }
-        self.links = [t.link((state, name), (widget, "value")) for name, widget in c.items()]
+        for name, widget in c.items():
+            self._link(name, widget)
         c["regenerate"] = W.Button(description="new sample", icon="refresh")
         c["regenerate"].on_click(lambda _: setattr(state, "data_seed", state.data_seed + 1))
         self.play = W.ToggleButton(description="play", icon="play", button_style="success")
@@ -206,9 +200,7 @@ class PlaygroundControls(StateView, W.VBox):
                 self._draw_inputs(None)
 
     def close(self) -> None:
-        """Unlink the controls from the state (once), then close them."""
-        for link in self.__dict__.pop("links", []):
-            link.unlink()
+        """Close the controls and the architecture buttons (the links end in ``super``)."""
         architecture = self.__dict__.get("architecture")
         for child in architecture.children if architecture is not None else ():
             for widget in widget_tree(child):

@@ -100,7 +100,7 @@ class WeightsView(StateView, W.VBox):
         with self.colors.hold_sync():
             self.colors.min, self.colors.max = -limit, limit
         self.matrix.show(*as_matrix(w))
-        self.matrix.figure.title = f"{name}.w {tuple(np.shape(w))}"
+        self.matrix.figure.title = f"{name}.w {tuple(np.shape(w))}{self.matrix.note}"
         with self.hist.hold_sync():  # one bar per bin, from its left edge
             self.hist.x, self.hist.y = f32(s.edges)[:-1], f32(s.counts)
         cells = "".join(

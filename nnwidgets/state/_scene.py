@@ -1,0 +1,252 @@
+"""Checks of a Playground scene (the parsed JSON of ``PlaygroundState.to_json``), field by field.
+
+Pure functions, run before anything is built or published: each refuses a malformed field with
+``ValueError("scene <field>: expected <what>, got <what came>")``. Note that ``json.loads``
+accepts ``NaN`` and ``Infinity``: every array and curve is checked for finite numbers here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+#: The keys of ``PlaygroundState.history``, in the order ``_publish`` appends a row.
+HISTORY_KEYS = ("step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+#: The keys ``to_json`` writes besides ``format`` and ``version``.
+REQUIRED = ("config", "data", "architecture", "step", "params", "opt_state", "history")
+#: The keys of ``data`` that carry the user's own ``(X, y)`` (dataset ``"custom"``).
+USER_DATA = ("X", "y", "y_dtype")
+Y_DTYPES = ("int32", "float32")
+
+
+def _show(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _fail(field: str, expected: str, got: str) -> NoReturn:
+    raise ValueError(f"scene {field}: expected {expected}, got {got}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _finite(field: str, value: Any, what: str = "a (nested) list of finite numbers") -> np.ndarray:
+    """``value`` as a numeric array of finite numbers, else ValueError naming ``field``."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):  # ragged lists, ...
+        _fail(field, what, _show(value))
+    if arr.dtype.kind not in "iuf":
+        _fail(field, what, _show(value))
+    bad = np.argwhere(~np.isfinite(arr))
+    if len(bad):
+        at = tuple(int(i) for i in bad[0])
+        bad_value = json.dumps(float(arr[at]))  # NaN, Infinity or -Infinity, as in the file
+        _fail(field, what, f"{bad_value} at index {at}" if at else bad_value)
+    return arr
+
+
+def check_scene(
+    scene: Any, *, fmt: str, version: int, config_names: Sequence[str]
+) -> dict[str, Any]:
+    """Check every field of a parsed scene that can be checked before a state is built.
+
+    Args:
+        scene: the value ``json.loads`` returned.
+        fmt: the expected ``format`` string.
+        version: the expected ``version`` number.
+        config_names: the names ``config`` may hold.
+
+    Returns:
+        ``scene`` itself, now known to be a dict with every required key well formed.
+
+    Raises:
+        ValueError: ``"scene <field>: expected <what>, got <what came>"`` for the first
+            malformed field.
+    """
+    if not isinstance(scene, dict):
+        _fail("format", repr(fmt), f"a JSON {type(scene).__name__}, not an object")
+    if scene.get("format") != fmt:
+        _fail("format", repr(fmt), _show(scene.get("format")))
+    if not _is_count(scene.get("version")) or scene["version"] != version:
+        _fail("version", repr(version), _show(scene.get("version")))
+    for key in REQUIRED:
+        if key not in scene:
+            _fail(key, "a value (to_json writes it)", f"no {key!r} key among {sorted(scene)}")
+    _check_config(scene["config"], config_names)
+    _check_data(scene["data"], scene["config"])
+    if not isinstance(scene["architecture"], dict):
+        _fail("architecture", "a dict (Sequential.to_dict())", _show(scene["architecture"]))
+    if not _is_count(scene["step"]):
+        _fail("step", "a non-negative int", _show(scene["step"]))
+    _check_params(scene["params"])
+    opt_state = scene["opt_state"]
+    if not isinstance(opt_state, list):
+        _fail("opt_state", "a list of arrays", _show(opt_state))
+    for i, leaf in enumerate(opt_state):
+        _finite(f"opt_state[{i}]", leaf)
+    _check_history(scene["history"])
+    return scene
+
+
+def _check_config(config: Any, names: Sequence[str]) -> None:
+    if not isinstance(config, dict):
+        _fail("config", "a dict of settings", _show(config))
+    unknown = sorted(str(k) for k in config if k not in names)
+    if unknown:
+        _fail("config", f"setting names among {list(names)}", f"unknown {unknown}")
+    for name, value in config.items():
+        if value is None or isinstance(value, bool):  # traitlets would take True for 1
+            _fail(f"config {name}", "a number, a string or a list", repr(value))
+
+
+def _check_data(data: Any, config: Mapping[str, Any]) -> None:
+    if not isinstance(data, dict):
+        _fail("data", "a dict with 'added' (and X, y, y_dtype for 'custom')", _show(data))
+    unknown = sorted(str(k) for k in data if k not in ("added", *USER_DATA))
+    if unknown:
+        _fail("data", f"keys among {['added', *USER_DATA]}", f"unknown {unknown}")
+    added = data.get("added", [])
+    if not isinstance(added, list):
+        _fail("data added", "a list of [x1, x2, label] rows", _show(added))
+    for i, row in enumerate(added):
+        if not (isinstance(row, list) and len(row) == 3 and all(map(_is_number, row))):
+            _fail(f"data added[{i}]", "a row [x1, x2, label] of numbers", _show(row))
+        _finite(f"data added[{i}]", row, "a row [x1, x2, label] of finite numbers")
+    present = [k for k in USER_DATA if k in data]
+    custom = config.get("dataset", "custom" if present else None) == "custom"
+    if present and (len(present) < len(USER_DATA) or not custom):
+        _fail(
+            "data",
+            f"all of {list(USER_DATA)} for dataset 'custom' and none otherwise",
+            f"{present} for dataset {config.get('dataset')!r}",
+        )
+    if custom and not present:
+        _fail("data", f"{list(USER_DATA)} for dataset 'custom'", f"keys {sorted(data)}")
+    if not present:
+        return
+    X = _finite("data X", data["X"], "a nested list of finite numbers (n, n_features)")
+    if X.ndim < 2:
+        _fail("data X", "a nested list of shape (n, n_features)", f"shape {X.shape}")
+    if data["y_dtype"] not in Y_DTYPES:
+        _fail("data y_dtype", f"one of {list(Y_DTYPES)}", _show(data["y_dtype"]))
+    y = _finite("data y", data["y"], "a list of finite numbers")
+    if y.shape != (len(X),):
+        _fail("data y", f"{len(X)} labels or targets (one per row of X)", f"shape {y.shape}")
+    if data["y_dtype"] == "int32" and not (np.all(np.mod(y, 1) == 0) and np.all(y >= 0)):
+        _fail("data y", "non-negative integer class labels (y_dtype 'int32')", _show(y.tolist()))
+
+
+def _check_params(params: Any) -> None:
+    if not isinstance(params, list) or not all(isinstance(p, dict) for p in params):
+        _fail("params", "a list of per-layer dicts of arrays", _show(params))
+    for i, layer in enumerate(params):
+        for name, value in layer.items():
+            _finite(f"params[{i}][{name!r}]", value)
+
+
+def _check_history(history: Any) -> None:
+    if not isinstance(history, dict) or set(history) != set(HISTORY_KEYS):
+        got = sorted(history) if isinstance(history, dict) else _show(history)
+        _fail("history", f"a dict with the keys {list(HISTORY_KEYS)}", str(got))
+    for key in HISTORY_KEYS:
+        values = history[key]
+        if not isinstance(values, list) or not all(map(_is_number, values)):
+            _fail(f"history {key}", "a list of numbers", _show(values))
+        _finite(f"history {key}", values, "a list of finite numbers")
+    if not all(map(_is_count, history["step"])):
+        _fail("history step", "a list of non-negative ints", _show(history["step"]))
+    lengths = {key: len(history[key]) for key in HISTORY_KEYS}
+    if len(set(lengths.values())) > 1:
+        _fail("history", "lists of one length (one entry per update)", f"lengths {lengths}")
+
+
+def user_data(data: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The user's own ``(X, y)`` of a checked scene's ``data``, or None for a named data set.
+
+    Args:
+        data: ``scene["data"]`` after ``check_scene``.
+
+    Returns:
+        ``(X, y)`` as float32 and ``y_dtype`` arrays, or None when the scene has none.
+    """
+    if "X" not in data:
+        return None
+    return np.asarray(data["X"], np.float32), np.asarray(data["y"], data["y_dtype"])
+
+
+def check_added(
+    added: Sequence[Sequence[float]], *, dataset: str, task: str, n_classes: int, is_2d: bool
+) -> list[list[float]]:
+    """Check the clicked points of a scene against the data set they belong to.
+
+    Args:
+        added: ``scene["data"]["added"]`` after ``check_scene`` (rows of finite numbers).
+        dataset: the data set's name.
+        task: "classification" or "regression".
+        n_classes: number of classes (classification).
+        is_2d: whether the data are points of the plane (the only ones points can join).
+
+    Returns:
+        The rows as lists of floats (what ``add_point`` stores).
+
+    Raises:
+        ValueError: ``"scene data added...: expected ..., got ..."``.
+    """
+    if added and not is_2d:
+        _fail("data added", f"no points (data set {dataset!r} is not 2-D)", f"{len(added)} rows")
+    for i, row in enumerate(added):
+        label = row[2]
+        if task == "classification" and (label != int(label) or not 0 <= label < n_classes):
+            _fail(
+                f"data added[{i}]",
+                f"a label in 0..{n_classes - 1} (a class of {dataset!r})",
+                _show(list(row)),
+            )
+    return [[float(v) for v in row] for row in added]
+
+
+def check_architecture(architecture: Any, model: Mapping[str, Any]) -> None:
+    """Refuse a scene whose ``architecture`` differs from the network its config builds.
+
+    Args:
+        architecture: ``scene["architecture"]``.
+        model: ``state.model.to_dict()`` of the state built from the scene's config.
+
+    Raises:
+        ValueError: ``"scene architecture: expected <model>, got <architecture>"``.
+    """
+    expected = json.loads(json.dumps(model))  # tuples as lists, as in the file
+    if architecture != expected:
+        _fail(
+            "architecture",
+            f"{expected} (the network the scene's config builds)",
+            _show(architecture, 300),
+        )
+
+
+def config_error(error: Exception, names: Sequence[str]) -> ValueError:
+    """The error of building a state from a scene's config and data, worded for the scene.
+
+    Args:
+        error: what ``PlaygroundState(data=..., **config)`` raised (a ValueError or a
+            traitlets TraitError).
+        names: the config names.
+
+    Returns:
+        A ValueError ``"scene config <name>: ..."`` or ``"scene data ...: ..."``.
+    """
+    if not isinstance(error, ValueError):  # traitlets: a value of the wrong type
+        return ValueError(f"scene config: expected settings of the right types, got {error}")
+    message = str(error)
+    field = message.split(":", 1)[0]
+    return ValueError(f"scene config {message}" if field in names else f"scene {message}")
