@@ -102,6 +102,10 @@ def test_fault_04_integer_inputs_are_cast_to_float32(iris):
     iris.method = "integrated_gradients"
     assert iris.error == "" and np.isfinite(iris.attribution).all()
     iris.method = "saliency"
+    before = outputs(iris)
+    iris.x = np.array([5, 3, 1, 0]) * (1 + 1j)  # float32 would drop the imaginary part
+    assert "x: expected real numbers" in iris.error and "complex" in iris.error
+    assert_unchanged(iris, before)
 
 
 def test_fault_05_float64_is_converted_to_float32_on_purpose(iris):
@@ -185,6 +189,8 @@ def test_fault_11_playground_controls_show_any_accepted_rate():
         setattr(s, name, value)
         assert s.error == "" and getattr(s, name) == value
         assert c[name].value == value
+    s.features = ["x1", "x1²", "x1·x2"]  # the names the README and the buttons write
+    assert s.error == "" and s.features == ["x1", "x1^2", "x1*x2"]
     s.learning_rate = np.float32(0.25)
     assert s.error == "" and c["learning_rate"].value == pytest.approx(0.25)
     pg.close()
