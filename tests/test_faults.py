@@ -438,3 +438,27 @@ def test_fault_25_a_lesson_round_trips_and_corrupt_files_are_refused(tmp_path):
     (tmp_path / "w.npz").write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(ValueError, match="weights file"):
         load_weights(tmp_path / "w.npz")
+
+
+def test_fault_23_a_data_change_under_a_running_chunk_drops_it_without_an_error(monkeypatch):
+    s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
+    started, release = threading.Event(), threading.Event()
+    original = s._train
+
+    def slow(job):  # the chunk runs while the features (so the input width) change
+        started.set()
+        release.wait(30)
+        return original(job)
+
+    monkeypatch.setattr(s, "_train", slow)
+    s.play()
+    assert started.wait(30)
+    s.features = ["x1", "x2", "x1*x2"]  # 3 inputs: the running chunk's weights take 2
+    started.clear()
+    release.set()
+    assert started.wait(30)  # training went on with the next chunk
+    assert not s.error and s.playing
+    monkeypatch.undo()
+    s.step_once()
+    assert not s.error and s.params[0]["w"].shape == (3, 2)
+    s.close()

@@ -617,6 +617,7 @@ class PlaygroundState(ShowsObserverErrors):
         period = 1.0 / MAX_UPDATES_PER_S
         while not stop.is_set():
             started = time.perf_counter()
+            job = None
             try:
                 with self._lock:
                     if stop.is_set():
@@ -630,6 +631,8 @@ class PlaygroundState(ShowsObserverErrors):
                         self._commit(job, *result)  # or data came meanwhile: drop this chunk
             except Exception as e:  # shown in the widget; the weights before it stay
                 with self._lock:
+                    if job is not None and job.generation != self._generation:
+                        continue  # the data or network changed under the chunk: drop it
                     if not stop.is_set():
                         self.error = (
                             str(e)
