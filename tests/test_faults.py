@@ -382,17 +382,23 @@ def test_fault_22_the_app_shows_its_own_error_line():
     line.close()
 
 
-def test_fault_23_pause_returns_while_a_chunk_still_runs_and_nothing_follows(monkeypatch):
-    s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
+def held_chunks(s, monkeypatch):
+    """Make each training chunk of ``s`` wait for ``release``; ``started`` is set as it starts."""
     started, release = threading.Event(), threading.Event()
     original = s._train
 
-    def slow(job):  # a chunk that is still compiling when pause is pressed
+    def held(job):
         started.set()
         release.wait(30)
         return original(job)
 
-    monkeypatch.setattr(s, "_train", slow)
+    monkeypatch.setattr(s, "_train", held)
+    return started, release
+
+
+def test_fault_23_pause_returns_while_a_chunk_still_runs_and_nothing_follows(monkeypatch):
+    s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
+    started, release = held_chunks(s, monkeypatch)  # still compiling when pause is pressed
     s.play()
     assert started.wait(30)
     version = s.version
@@ -442,15 +448,7 @@ def test_fault_25_a_lesson_round_trips_and_corrupt_files_are_refused(tmp_path):
 
 def test_fault_23_a_data_change_under_a_running_chunk_drops_it_without_an_error(monkeypatch):
     s = PlaygroundState(dataset="xor", hidden=[2], speed=1)
-    started, release = threading.Event(), threading.Event()
-    original = s._train
-
-    def slow(job):  # the chunk runs while the features (so the input width) change
-        started.set()
-        release.wait(30)
-        return original(job)
-
-    monkeypatch.setattr(s, "_train", slow)
+    started, release = held_chunks(s, monkeypatch)  # runs while the input width changes
     s.play()
     assert started.wait(30)
     s.features = ["x1", "x2", "x1*x2"]  # 3 inputs: the running chunk's weights take 2
