@@ -92,8 +92,9 @@ def main() -> None:
             )
             if name == "digits":
                 canvas = ex.views[2].canvas
-                lists = [x.ravel().tolist() for x in xs[:500]]
-                step = (*assign_step(lists, lambda v, w=canvas: w.set_state({"value": v})),)
+                # what the browser sends: the painted image as float32 bytes
+                buffers = [memoryview(x.astype("<f4").tobytes()) for x in xs[:500]]
+                step = (*assign_step(buffers, lambda v, w=canvas: w.set_state({"value": v})),)
             else:
                 slider = ex.views[2].sliders[0]
                 values = [round(-1 + 0.01 * (i % 200), 2) for i in range(500)]  # every step moves

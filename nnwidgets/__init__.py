@@ -13,10 +13,11 @@ from ._lazy import lazy_names
 if TYPE_CHECKING:
     from .apps import Explorer as Explorer
     from .apps import Playground as Playground
+    from .models import tap as tap
     from .state import ExplorerState as ExplorerState
     from .state import PlaygroundState as PlaygroundState
 
-__all__ = ["Explorer", "ExplorerState", "Playground", "PlaygroundState"]
+__all__ = ["Explorer", "ExplorerState", "Playground", "PlaygroundState", "tap"]
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -24,6 +25,7 @@ _LAZY = {
     "ExplorerState": ".state",
     "Playground": ".apps",
     "PlaygroundState": ".state",
+    "tap": ".models",
 }
 
 

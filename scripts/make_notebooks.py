@@ -170,12 +170,169 @@ def playground() -> nbf.NotebookNode:
     return notebook(cells)
 
 
+def own_model() -> nbf.NotebookNode:
+    cells = [
+        md("# 04 · Your own model\n\n"
+           "The Explorer takes the model you already have, as it is: a Flax NNX or Linen "
+           "module, an Equinox module, a Haiku `transform`, or a plain function "
+           "`f(params, x)`. Train it your way, then hand it over with your data: every tab "
+           "(activations, network, weights, gradients, feature maps, embedding) shows its "
+           "layers under their own names. Below, three models trained here with optax in a "
+           "few seconds each."),
+        md("## A Flax NNX CNN on the digits\n\n"
+           "The 8×8 digits (pixels in [0, 1]) get a channel axis, `(n, 8, 8, 1)`, as "
+           "`nnx.Conv` expects. Two 3×3 convolutions and a linear read-out, written as in any "
+           "NNX tutorial."),
+        code("import time\n\n"
+             "import numpy as np\n"
+             "import optax\n"
+             "from flax import nnx\n\n"
+             "from nnwidgets import Explorer\n"
+             "from nnwidgets.models import load_dataset\n\n"
+             "digits = load_dataset(\"digits\")\n"
+             "X_train, y_train = digits.X_train[..., None], digits.y_train\n"
+             "X_test, y_test = digits.X_test[..., None], digits.y_test\n\n\n"
+             "class CNN(nnx.Module):\n"
+             "    def __init__(self, rngs: nnx.Rngs):\n"
+             "        self.conv1 = nnx.Conv(1, 8, (3, 3), rngs=rngs)\n"
+             "        self.conv2 = nnx.Conv(8, 16, (3, 3), rngs=rngs)\n"
+             "        self.out = nnx.Linear(8 * 8 * 16, 10, rngs=rngs)\n\n"
+             "    def __call__(self, x):  # x: (batch, 8, 8, 1)\n"
+             "        h = nnx.relu(self.conv1(x))\n"
+             "        h = nnx.relu(self.conv2(h))\n"
+             "        return self.out(h.reshape(h.shape[0], -1))"),
+        md("Adam on minibatches of 64 for five epochs. `nnx.jit` compiles the step once (the "
+           "first call), so every batch has the same shape: the last, partial one is left out."),
+        code("start = time.perf_counter()\n"
+             "model = CNN(nnx.Rngs(0))\n"
+             "optimizer = nnx.Optimizer(model, optax.adam(3e-3), wrt=nnx.Param)\n\n\n"
+             "def loss_fn(model, x, y):\n"
+             "    return optax.softmax_cross_entropy_with_integer_labels(model(x), y).mean()\n\n\n"
+             "@nnx.jit\n"
+             "def train_step(model, optimizer, x, y):\n"
+             "    loss, grads = nnx.value_and_grad(loss_fn)(model, x, y)\n"
+             "    optimizer.update(model, grads)\n"
+             "    return loss\n\n\n"
+             "rng = np.random.default_rng(0)\n"
+             "for _ in range(5):  # epochs\n"
+             "    order = rng.permutation(len(X_train))\n"
+             "    for i in range(0, len(order) - 63, 64):\n"
+             "        batch = order[i : i + 64]\n"
+             "        loss = train_step(model, optimizer, X_train[batch], y_train[batch])\n"
+             "accuracy = (model(X_test).argmax(-1) == y_test).mean()\n"
+             "print(f\"trained in {time.perf_counter() - start:.1f} s: \"\n"
+             "      f\"last batch loss {loss:.3f}, test accuracy {accuracy:.1%}\")"),
+        md("Hand the trained module over with the test set. It takes a batch axis (its "
+           "`reshape(h.shape[0], -1)` needs one): the Explorer notices and calls it with a batch "
+           "of one. Paint a digit and watch `conv1` and `conv2` under *feature maps*; "
+           "*Grad-CAM* works on them too."),
+        code("cnn = Explorer(model, data=(X_test, y_test), class_names=digits.class_names)\n"
+             "cnn"),
+        md("The layers are the module's attributes, named by their paths:"),
+        code("for row in cnn.state.model.summary():\n"
+             "    print(f\"{row['name']:6s} {row['type']:7s} {row['output_shape']!s:12s} \"\n"
+             "          f\"{row['params']:6d} parameters\")"),
+        md("## An Equinox MLP on tabular data\n\n"
+           "Breast-cancer diagnosis from 30 standardised features. An Equinox `MLP` takes one "
+           "example, no batch axis: `jax.vmap` it to train, and the Explorer calls it as it "
+           "is. Full-batch Adam, 100 steps."),
+        code("import equinox as eqx\n"
+             "import jax\n\n"
+             "cancer = load_dataset(\"breast_cancer\")\n"
+             "start = time.perf_counter()\n"
+             "mlp = eqx.nn.MLP(in_size=30, out_size=2, width_size=16, depth=2,\n"
+             "                 activation=jax.nn.relu, key=jax.random.key(0))\n"
+             "adam = optax.adam(3e-3)\n"
+             "opt_state = adam.init(eqx.filter(mlp, eqx.is_inexact_array))\n\n\n"
+             "@eqx.filter_value_and_grad\n"
+             "def mlp_loss(mlp, x, y):\n"
+             "    logits = jax.vmap(mlp)(x)\n"
+             "    return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()\n\n\n"
+             "@eqx.filter_jit\n"
+             "def mlp_step(mlp, opt_state, x, y):\n"
+             "    loss, grads = mlp_loss(mlp, x, y)\n"
+             "    updates, opt_state = adam.update(grads, opt_state, mlp)\n"
+             "    return eqx.apply_updates(mlp, updates), opt_state, loss\n\n\n"
+             "for _ in range(100):\n"
+             "    mlp, opt_state, loss = mlp_step(mlp, opt_state, cancer.X_train, "
+             "cancer.y_train)\n"
+             "accuracy = (jax.vmap(mlp)(cancer.X_test).argmax(-1) == cancer.y_test).mean()\n"
+             "print(f\"trained in {time.perf_counter() - start:.1f} s: loss {loss:.3f}, \"\n"
+             "      f\"test accuracy {accuracy:.1%}\")"),
+        md("The data set's names label the sliders, bars and probabilities. The hidden layers "
+           "are `layers.0` and `layers.1`: their paths inside the module."),
+        code("Explorer(mlp, data=(cancer.X_test, cancer.y_test),\n"
+             "         feature_names=cancer.feature_names, class_names=cancer.class_names,\n"
+             "         method=\"integrated_gradients\")"),
+        md("## A plain function with `tap`\n\n"
+           "No framework at all: a function `f(params, x)` and a dict of arrays, on the iris "
+           "flowers. `tap(\"hidden\", h)` marks the values you want to see as a layer; outside "
+           "the Explorer it returns `h` unchanged, under `jax.jit` too."),
+        code("import jax.numpy as jnp\n\n"
+             "from nnwidgets import tap\n\n"
+             "iris = load_dataset(\"iris\")\n\n\n"
+             "def two_layers(params, x):\n"
+             "    h = tap(\"hidden\", jnp.tanh(x @ params[\"w1\"] + params[\"b1\"]))\n"
+             "    return h @ params[\"w2\"] + params[\"b2\"]\n\n\n"
+             "k1, k2 = jax.random.split(jax.random.key(0))\n"
+             "params = {\"w1\": 0.5 * jax.random.normal(k1, (4, 8)), \"b1\": jnp.zeros(8),\n"
+             "          \"w2\": 0.5 * jax.random.normal(k2, (8, 3)), \"b2\": jnp.zeros(3)}\n"
+             "tx = optax.adam(1e-2)\n"
+             "tx_state = tx.init(params)\n\n\n"
+             "@jax.jit\n"
+             "def step(params, tx_state, x, y):\n"
+             "    def loss_fn(p):\n"
+             "        logits = two_layers(p, x)\n"
+             "        return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()\n\n"
+             "    loss, grads = jax.value_and_grad(loss_fn)(params)\n"
+             "    updates, tx_state = tx.update(grads, tx_state)\n"
+             "    return optax.apply_updates(params, updates), tx_state, loss\n\n\n"
+             "for _ in range(300):\n"
+             "    params, tx_state, loss = step(params, tx_state, iris.X_train, iris.y_train)\n"
+             "accuracy = (two_layers(params, iris.X_test).argmax(-1) == iris.y_test).mean()\n"
+             "print(f\"loss {loss:.3f}, test accuracy {accuracy:.1%}\")\n"
+             "Explorer(two_layers, params, data=(iris.X_test, iris.y_test),\n"
+             "         feature_names=iris.feature_names, class_names=iris.class_names)"),
+        md("## What the Explorer reads from your model\n\n"
+           "- **The batch axis.** The model is traced on one example and on a batch of two, "
+           "and the call that gives one output per example is kept (a batch of one, or no "
+           "batch axis). When both work, Flax and Haiku models get a batch axis (their layers "
+           "expect one), Equinox modules and functions none. `batched=True` or `False` "
+           "decides it outright.\n"
+           "- **Layers = module paths.** Every submodule's output is a layer, named by its "
+           "path: `conv1` (NNX attributes), `Dense_0` (Linen), `layers.0` (Equinox), "
+           "`mlp/~/linear_0` (Haiku), your `tap` names for a function. A ReLU, tanh, sigmoid, "
+           "GELU or softplus right after a layer is recognised, and the layer shows both its "
+           "values before and after it.\n"
+           "- **Weights by module path.** The parameters are the NNX module's `nnx.Param` "
+           "state, Linen's `variables[\"params\"]`, Equinox's floating-point arrays, Haiku's "
+           "params or your function's params; the weights and gradients tabs group them by "
+           "the module that owns them. Everything else (batch statistics, rng counters) passes "
+           "through unchanged, and modules run in inference mode: NNX `eval()`, Equinox "
+           "`inference_mode`, so dropout is off.\n"
+           "- **Images** are held as `(H, W, C)`; a model taking channel-first `(C, H, W)` "
+           "images (as Equinox's `Conv2d` does) is detected, and the axis is moved for each "
+           "call.\n\n"
+           "A model that needs a `train` flag (dropout, batch norm in Linen or Haiku) is "
+           "passed as a function of `(params, x)` that fixes it:\n\n"
+           "```python\n"
+           "Explorer(lambda p, x: model.apply(p, x, train=False), variables, data=(X, y))\n"
+           "```\n\n"
+           "Linen modules called inside the function are still recorded under their paths. "
+           "To keep the batch statistics out of the weights tabs, pass the parameters alone: "
+           "`Explorer(lambda p, x: model.apply({**variables, \"params\": p}, x, train=False), "
+           "variables[\"params\"], data=(X, y))`."),
+    ]
+    return notebook(cells)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     for name, make in (
         ("01_explorer", explorer),
         ("02_inside_the_network", inside),
         ("03_playground", playground),
+        ("04_your_own_model", own_model),
     ):
         nbf.write(make(), HERE / f"{name}.ipynb")
         print("wrote", HERE / f"{name}.ipynb")

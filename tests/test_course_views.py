@@ -47,11 +47,13 @@ def test_weights_view_draws_the_params_and_their_summary(name):
     state = build_state(name)
     view = WeightsView(state)
     assert "nnw-weights" in view._dom_classes
-    assert list(view.layer.options) == list(state.model.layer_names)
-    for i, (layer, p) in reversed(list(enumerate(with_params(state)))):
-        view.layer.set_state({"index": i})  # what the browser sends
-        assert view.layer.value == layer
-        s = state.weight_summary[layer]
+    # every parameter array by module path: each layer's weights, then its bias
+    arrays = [f"{n}.{k}" for n, _ in with_params(state) for k in ("w", "b")]
+    assert list(view.layer.options) == arrays == list(state.weight_summary)
+    for layer, p in reversed(with_params(state)):
+        view.layer.set_state({"index": arrays.index(f"{layer}.w")})  # what the browser sends
+        assert view.layer.value == f"{layer}.w"
+        s = state.weight_summary[f"{layer}.w"]
         w = np.asarray(p["w"], np.float32)
         np.testing.assert_array_equal(view.matrix.mark.color, w)
         np.testing.assert_array_equal(view.matrix.mark.x, np.arange(w.shape[1]))
@@ -63,7 +65,7 @@ def test_weights_view_draws_the_params_and_their_summary(name):
         np.testing.assert_array_equal(view.hist.x, np.asarray(s.edges, np.float32)[:-1])
         assert view.hist.y.sum() == w.size
         text = view.stats.value
-        assert f'data-layer="{layer}"' in text and "nnw-weight-stats" in text
+        assert f'data-layer="{layer}.w"' in text and "nnw-weight-stats" in text
         for stat, v in zip(["mean", "variance", "min", "max"], [s.mean, s.var, s.min, s.max]):
             assert f'data-stat="{stat}">{stat} <b class="nnw-v">{number(v)}</b>' in text
         assert number(w.min()) in text and number(w.max()) in text
@@ -73,7 +75,8 @@ def test_weights_view_draws_the_params_and_their_summary(name):
 
 def test_weights_view_tiles_conv_kernels_and_ignores_the_input():
     state = build_state("digits_cnn")
-    view = WeightsView(state, layer="conv_2")
+    view = WeightsView(state, layer="conv_2")  # a layer's name picks its weights
+    assert view.layer.value == "conv_2.w"
     w = np.asarray(state.params[2]["w"])  # (kh, kw, c_in, c_out) = (3, 3, 8, 16)
     kh, kw, cin, cout = w.shape
     tiled = view.matrix.mark.color
@@ -85,16 +88,20 @@ def test_weights_view_tiles_conv_kernels_and_ignores_the_input():
     grid = view.matrix.grid
     assert grid.visible and grid.x.shape == ((cout - 1) + (cin - 1), 2)
     assert set(grid.x[: cout - 1, 0]) == {o * kw - 0.5 for o in range(1, cout)}
-    s = state.weight_summary["conv_2"]
+    s = state.weight_summary["conv_2.w"]
     np.testing.assert_array_equal(view.hist.y, s.counts)
     before = message_counts()
     state.x = state.dataset.X_test[5]  # weights do not depend on the input: nothing is sent
     after = message_counts()
     for widget in [view.matrix.mark, view.matrix.grid, view.hist, view.colors, view.stats]:
         assert after[widget.model_id] == before[widget.model_id]
-    view.layer.value = "dense_1"
+    view.layer.value = "dense_1.w"
     np.testing.assert_array_equal(view.matrix.mark.color, np.asarray(state.params[4]["w"]))
     assert not view.matrix.grid.visible
+    view.layer.value = "dense_1.b"  # a bias: its histogram and statistics, no heat map
+    assert view.matrix.figure.layout.display == "none"
+    assert view.hist.y.sum() == state.params[4]["b"].size
+    assert 'data-layer="dense_1.b"' in view.stats.value
     with pytest.raises(ValueError, match="layer: expected one of"):
         WeightsView(state, layer="pool")
     view.close()
@@ -120,8 +127,10 @@ def test_gradients_view_matches_jax_grad(name, layers):
     for shown in re.findall(r'class="nnw-v">([^<]+)<', view.readout.value)[1:]:
         assert float(shown) == pytest.approx(norms.pop(0), rel=1e-5)
     assert 'data-label="3"' in view.readout.value and number(state.loss) in view.readout.value
+    arrays = list(view.layer.options)
+    assert arrays == [f"{n}.{k}" for n in names for k in ("w", "b")]
     for layer in layers:
-        view.layer.set_state({"index": names.index(layer)})
+        view.layer.set_state({"index": arrays.index(f"{layer}.w")})
         g = np.asarray(graded[names.index(layer)]["w"])
         assert (view.colors.min, view.colors.max) == (-1.0, 1.0)  # fixed: no domain per step
         color = view.matrix.mark.color * view.limit
@@ -220,14 +229,14 @@ def test_one_input_change_sends_at_most_one_message_per_widget():
 
 
 def test_function_models_get_notes_and_odd_channel_counts_tile_exactly():
-    def fn(p, x):
-        return jax.numpy.stack([x[0] * p, x[1]])
+    def fn(p, x):  # no parameters at all: nothing to weigh or differentiate
+        return jax.numpy.stack([x[0] * 2.0, x[1]])
 
     X = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
-    state = build_state(fn, np.float32(2.0), data=(X, np.array([0, 1])))
+    state = build_state(fn, None, data=(X, np.array([0, 1])))
     for cls, css in [(WeightsView, "nnw-weights"), (GradientsView, "nnw-gradients")]:
         view = cls(state)
-        assert css in view._dom_classes and "need a Sequential model" in view.children[0].value
+        assert css in view._dom_classes and "no float parameters" in view.children[0].value
         view.close()
     outputs = OutputsView(state)
     assert state.loss is None and "—" in outputs.readout.value

@@ -166,7 +166,8 @@ def test_fault_11_every_value_the_state_takes_is_shown_by_its_control_unchanged(
         ("samples", 3),
         ("coalitions", 100),
         ("sigma", 2.5),
-        ("stride", 30),
+        ("window", 4),
+        ("stride", 4),
         ("seed", 2**31 - 1),
     ]:
         setattr(s, name, value)
@@ -263,6 +264,9 @@ def test_fault_15_occlusion_window_and_stride_are_checked():
     assert "window: expected an int from 1 to the input's smallest axis (8), got 9" in s.error
     s.stride = 0
     assert "stride" in s.error
+    s.stride = 3  # larger than the window (2): would skip pixels
+    assert "stride: expected an int from 1 to the window (2), got 3" in s.error
+    assert s.stride == 1
     s.x = np.zeros((8, 8, 1))
     assert "expected shape (8, 8), got (8, 8, 1)" in s.error
 

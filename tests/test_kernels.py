@@ -15,7 +15,7 @@ from nnwidgets.kernels import (
     smoothgrad,
     static_settings,
 )
-from nnwidgets.models import Dense, FunctionModel, Sequential, pretrained
+from nnwidgets.models import Dense, Sequential, adapt, pretrained
 
 W = jnp.array([[1.0, -2.0], [3.0, 0.5], [-1.5, 2.0]])  # 3 features, 2 classes
 
@@ -34,6 +34,17 @@ T = jnp.int32(1)
 
 def test_linear_saliency_is_w():
     np.testing.assert_allclose(saliency(linear, W, X, T).attribution, W[:, 1])
+
+
+def test_a_scalar_output_is_one_output_target_0():
+    def score(p, x):  # shape (): Captum's forward functions returning one number per example
+        return x @ p[:, 1]
+
+    np.testing.assert_allclose(saliency(score, W, X, jnp.int32(0)).attribution, W[:, 1])
+    ig = integrated_gradients(score, W, X, jnp.int32(0))
+    np.testing.assert_allclose(ig.attribution, W[:, 1] * X, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"target: expected a class index in \[0, 1\), got 1"):
+        saliency(score, W, X, jnp.int32(1))
 
 
 def test_linear_gradient_x_input_is_w_times_x():
@@ -156,7 +167,7 @@ def test_no_retrace_across_50_input_values():
 
 
 def test_function_model_adapter():
-    model = FunctionModel(linear, (3,), 2)
+    model, _ = adapt(linear, W, X[None])
     e = explain(model, W, X, 1, method="integrated_gradients", settings=Settings(steps=4))
     np.testing.assert_allclose(e.attribution, W[:, 1] * X, rtol=1e-5)
     np.testing.assert_allclose(e.post[0], X @ W, rtol=1e-5)

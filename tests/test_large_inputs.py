@@ -12,7 +12,7 @@ from widget_comm import dummy_comm, updates  # noqa: F401  (fixture)
 from nnwidgets import Explorer
 from nnwidgets.models import Dense, Flatten, Sequential
 from nnwidgets.views import AttributionView, DigitPainter
-from nnwidgets.views._convert import values_table
+from nnwidgets.views._convert import IMAGE_BOX, values_table
 
 SIDE = 128
 
@@ -131,9 +131,10 @@ def test_large_image_caption_and_heat_map_are_downsampled_and_say_so():
     np.testing.assert_allclose(cells, block_means(a, 8).ravel(), rtol=1e-5, atol=1e-12)
     assert "map: a 32×32 average of 128×128" in caption
     assert len(caption) < 12_000, len(caption)
-    # the painter stays full size but fits on the screen
+    # the painter stays full size but fits its box (two screen pixels a pixel)
     assert (painter.canvas.rows, painter.canvas.cols) == (SIDE, SIDE)
-    assert painter.canvas.cols * painter.canvas.cell_px <= 400
+    assert painter.canvas.cols * painter.canvas.cell_px <= IMAGE_BOX
+    assert painter.canvas.cell_px == 2
     ex.close()
 
 
@@ -220,7 +221,7 @@ def test_a_large_model_draws_block_peaks_and_a_click_explains_the_peak_neuron():
     assert ex.state.neuron == 5 * 64 + int(np.abs(a[5 * 64 : 6 * 64]).argmax())
     # the weight gradient of the dense layer (65,536 x 10): 256 x 10 block peaks, titled so
     grads = ex.tab_view("gradients")
-    grads.layer.value = ex.state.model.layer_names[-1]
+    grads.layer.value = f"{ex.state.model.layer_names[-1]}.w"
     assert grads.matrix.block == (256, 1)
     g = np.asarray(ex.state.param_grads[-1]["w"], np.float32) / np.float32(grads.limit)
     shown = np.asarray(grads.matrix.mark.color)

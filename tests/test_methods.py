@@ -30,7 +30,7 @@ from nnwidgets.kernels import (
     unpack,
     vargrad,
 )
-from nnwidgets.models import FunctionModel, pretrained
+from nnwidgets.models import adapt, pretrained
 
 W = jax.random.normal(jax.random.key(11), (5, 3))
 X = jnp.array([0.5, -1.0, 2.0, 0.3, 1.5])
@@ -126,10 +126,20 @@ def test_smoothgrad_sq_and_vargrad_see_the_noise_on_a_nonlinear_model():
     assert float(var.min()) > 0
 
 
-@pytest.mark.parametrize("r", [0.0, 0.25])
-def test_occlusion_window_one_is_w_times_x_minus_replacement(r):
-    a = occlusion(linear, W, X, T, ins(replacement=r), Settings(window=(1,)))
-    np.testing.assert_allclose(a.attribution, W[:, 1] * (X - r), rtol=1e-5, atol=1e-6)
+@pytest.mark.parametrize("b", [B, jnp.full(5, 0.25)])
+def test_occlusion_window_one_fills_with_the_baseline_w_times_x_minus_b(b):
+    a = occlusion(linear, W, X, T, default_inputs(X, baseline=b), Settings(window=(1,)))
+    np.testing.assert_allclose(a.attribution, W[:, 1] * (X - b), rtol=1e-5, atol=1e-6)
+    ablated = feature_ablation(linear, W, X, T, default_inputs(X, baseline=b))
+    np.testing.assert_allclose(a.attribution, ablated.attribution, rtol=1e-6)
+
+
+def test_occlusion_covers_the_trailing_elements_captums_way():
+    """5 elements, window 2, stride 2: windows [0, 2), [2, 4) and [4, 5) (cut at the border)."""
+    a = occlusion(linear, W, X, T, ins(), Settings(window=(2,), stride=(2,))).attribution
+    drop = W[:, 1] * (X - B)
+    want = jnp.array([drop[0] + drop[1]] * 2 + [drop[2] + drop[3]] * 2 + [drop[4]])
+    np.testing.assert_allclose(a, want, rtol=1e-5, atol=1e-6)
 
 
 def test_occlusion_windows_average_over_the_windows_covering_each_pixel():
@@ -268,6 +278,11 @@ def test_attribute_batch_on_the_cnn_and_its_default_chunks():
     assert default_chunk("occlusion", Settings(window=(2, 2), stride=(1, 1)), (8, 8)) == 83
     assert default_chunk("kernel_shap", Settings(), (4,)) == 256  # exact: 2**4 coalitions
     assert default_chunk("lime", Settings(coalitions=8192), (30,)) == 1
+    # a feature mask of 16 groups: 16 evaluations (occlusion: one window per group)
+    assert default_chunk("feature_ablation", Settings(groups=16), (8, 8)) == 256
+    masked = Settings(groups=16, window=(2, 2), stride=(3, 3))  # a stride the mask ignores
+    assert default_chunk("occlusion", masked, (8, 8)) == 256
+    assert default_chunk("kernel_shap", Settings(groups=4), (8, 8)) == 256
 
 
 @pytest.mark.parametrize(
@@ -373,11 +388,17 @@ def test_randomisation_sanity_check_on_digits_decorrelates_saliency():
             "window: expected one int or 1 ints",
         ),
         (
+            lambda: occlusion(linear, W, X, T, ins(), Settings(window=(2,), stride=(3,))),
+            r"stride: expected at most the window \(2,\) on every axis the window does not "
+            r"cover whole, got \(3,\)",
+        ),
+        (lambda: Settings(groups=-1), r"groups: expected an int >= 0 \(0 = no mask\), got -1"),
+        (
             lambda: saliency(linear, W, X, jnp.int32(3)),
             r"target: expected a class index in \[0, 3\), got 3",
         ),
         (
-            lambda: explain(FunctionModel(linear, (5,), 3), W, X, 7),
+            lambda: explain(adapt(linear, W, X[None])[0], W, X, 7),
             r"target: expected a class index in \[0, 3\), got 7",
         ),
     ],
@@ -404,11 +425,16 @@ def test_grad_cam_on_the_cnn_is_the_weighted_relu_of_the_last_conv_layer(cnn):
 
     grad = jax.grad(score)(jnp.zeros(shapes["conv_2"]))
     acts = cnn.model.apply(cnn.params, x)[1]["conv_2"].post
-    cam = jax.nn.relu(jnp.einsum("hwc,c->hw", acts, grad.mean(axis=(0, 1))))
-    want = jax.image.resize(cam, (8, 8), "linear")
+    signed = jnp.einsum("hwc,c->hw", acts, grad.mean(axis=(0, 1)))
+    want = jax.image.resize(jax.nn.relu(signed), (8, 8), "linear")
     assert e.attribution.shape == (8, 8)
     np.testing.assert_allclose(e.attribution, want, rtol=1e-4, atol=1e-6)
     assert float(e.attribution.max()) > 0
+    kept = explain(
+        cnn.model, cnn.params, x, int(t), method="grad_cam", settings=Settings(cam_relu=False)
+    )  # the negative evidence too
+    want = jax.image.resize(signed, (8, 8), "linear")
+    np.testing.assert_allclose(kept.attribution, want, rtol=1e-4, atol=1e-5)
     first = explain(
         cnn.model, cnn.params, x, int(t), method="grad_cam", settings=Settings(layer="conv_1")
     )

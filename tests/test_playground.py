@@ -526,7 +526,7 @@ def test_architecture_buttons():
     box.children[1].click()
     assert pg.state.hidden == [2]
     assert [type(v).__name__ for v in pg.tabs.children] == ["WeightsView", "GradientsView"]
-    assert pg.tabs.children[0].layer.options == ("dense_1", "output")
+    assert pg.tabs.children[0].layer.options == ("dense_1.w", "output.w")
     pg.close()
 
 

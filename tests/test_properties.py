@@ -79,7 +79,9 @@ SETTINGS = st.one_of(
     st.tuples(st.just("window"), st.integers(-1, 6)),
     st.tuples(st.just("stride"), st.integers(-1, 6)),
     st.tuples(st.just("target"), st.one_of(st.none(), st.integers(-2, 4), st.floats(0, 3))),
-    st.tuples(st.just("replacement"), st.floats(allow_nan=True)),
+    st.tuples(
+        st.just("feature_mask"), st.sampled_from([None, np.array([0, 1, 1, 0]), [0.5], "ab"])
+    ),
     st.tuples(st.just("absolute"), st.booleans()),
 )
 

@@ -8,9 +8,10 @@ import nnwidgets.state
 import nnwidgets.views
 
 PUBLIC = {
-    nnwidgets: {"Explorer", "ExplorerState"},
+    nnwidgets: {"Explorer", "ExplorerState", "tap"},
     nnwidgets.models: {"Sequential", "Dense", "Flatten", "Conv2D", "MaxPool2D", "AvgPool2D",
-                       "BUNDLED_MODELS", "FunctionModel", "fit", "pretrained",
+                       "BUNDLED_MODELS", "UserModel", "adapt", "tap", "param_groups",
+                       "parameter_arrays", "fit", "pretrained",
                        "load_dataset", "dataset_from_arrays", "DATASETS", "Dataset"},
     nnwidgets.kernels: {"explain", "explain_flat", "unpack", "saliency", "gradient_x_input",
                         "integrated_gradients", "smoothgrad", "smoothgrad_sq", "vargrad",

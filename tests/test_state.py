@@ -262,7 +262,7 @@ def test_switching_methods_compiles_once_per_new_static_setting_and_never_for_ar
     n = step_traces()
     for method in METHODS:  # second visit, array inputs moving: nothing compiles
         state.method = method
-        state.sigma, state.seed, state.replacement = 0.3, 5, 0.5
+        state.sigma, state.seed = 0.3, 5
         state.x = state.dataset.X_test[3]
         state.neuron = 7
         state.baseline_kind = "mean"
@@ -279,7 +279,7 @@ def test_switching_methods_compiles_once_per_new_static_setting_and_never_for_ar
 def test_baseline_kinds_and_every_method_match_the_kernel():
     state = build_state("digits_cnn")
     for kind in ("mean", "blur", "uniform", "zero"):
-        for method in ("integrated_gradients", "kernel_shap", "feature_ablation"):
+        for method in ("integrated_gradients", "kernel_shap", "occlusion", "feature_ablation"):
             with state.batch():
                 state.method, state.baseline_kind = method, kind
             assert state.error == "", state.error
@@ -307,7 +307,15 @@ def test_a_batch_of_assignments_recomputes_once():
     ("name", "value", "message"),
     [
         ("window", 9, "window: expected an int from 1 to the input's smallest axis (8), got 9"),
-        ("stride", 0, "stride: expected an int from 1 to 64, got 0"),
+        ("stride", 0, "stride: expected an int from 1 to the window (2), got 0"),
+        ("stride", 3, "stride: expected an int from 1 to the window (2), got 3"),
+        ("superpixel", 9, "superpixel: expected an int from 0 (none) to the input's smallest"),
+        ("superpixel", -1, "superpixel: expected an int from 0 (none)"),
+        ("feature_mask", np.zeros((8, 8)), "feature_mask: expected None or int group ids"),
+        ("feature_mask", np.zeros((4, 4), int), "got int64 of shape (4, 4)"),
+        ("feature_mask", np.arange(64).reshape(8, 8) + 1, "each used, got ids [1, 2, 3,"),
+        ("feature_mask", np.arange(64).reshape(8, 8) % 3 * 2, "each used, got ids [0, 2, 4]"),
+        ("cam_relu", "no", "cam_relu: expected True or False, got 'no'"),
         ("ig_rule", "simpson", "ig_rule: expected one of"),
         ("baseline_kind", "median", "baseline_kind: expected one of"),
         ("layer", "conv_9", "layer: expected '' or one of"),
@@ -324,3 +332,94 @@ def test_bad_settings_are_refused_and_shown(name, value, message):
     np.testing.assert_array_equal(state.attribution, attribution)
     state.x = state.dataset.X_test[1]  # the next interaction works
     assert state.error == ""
+
+
+def test_occlusion_window_and_stride_keep_stride_within_the_window():
+    state = build_state("digits", method="occlusion")
+    state.window, state.stride = 4, 3
+    assert state.error == "" and state.settings().stride == (3, 3)
+    state.window = 2  # below the stride: refused, the stride would skip pixels
+    assert (
+        state.error
+        == "window: expected an int from 3 (the stride) to the input's smallest axis (8), got 2"
+    )
+    assert state.window == 4
+    np.testing.assert_allclose(state.attribution, direct(state).attribution, rtol=1e-5)
+
+
+def image_state(**inputs):
+    """An Explorer state for (6, 6, 3) images (a small random CNN)."""
+    from nnwidgets.models import Conv2D, Flatten
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(12, 6, 6, 3)).astype(np.float32)
+    y = np.arange(12) % 3
+    net = Sequential((6, 6, 3), (Conv2D(4, 3, activation="relu"), Flatten(), Dense(3)))
+    return build_state(net, net.init(jax.random.key(0)), data=(X, y), **inputs)
+
+
+def test_occlusion_windows_of_an_hwc_image_cover_every_channel():
+    state = image_state(method="occlusion")
+    assert state.error == "" and state.settings().window == (2, 2, 3)
+    state.window, state.stride = 4, 4  # 6 is not a multiple of 4: the last window is cut
+    assert state.error == "", state.error
+    s = state.settings()
+    assert (s.window, s.stride) == ((4, 4, 3), (4, 4, 3))
+    a = state.attribution
+    np.testing.assert_allclose(a, direct(state).attribution, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(a[..., 0], a[..., 2])  # a window takes a pixel's channels
+    assert np.ptp(a[4:, 4:]) == 0 and np.abs(a[4:, 4:]).max() > 0  # the cut corner window
+    state.window = 7
+    assert (
+        "window: expected an int from 4 (the stride) to the input's smallest spatial axis (6)"
+        in state.error
+    )
+
+
+def test_superpixels_group_the_perturbation_methods_and_never_recompile_for_mask_values():
+    from nnwidgets.kernels import grid_mask, step_traces
+
+    state = build_state("digits_cnn", method="kernel_shap")
+    state.superpixel = 4  # 2 x 2 cells of 4 x 4 pixels: 4 groups, exact Shapley values
+    assert state.error == "" and state.settings().groups == 4
+    cells = grid_mask((8, 8), 4)
+    for method in ("kernel_shap", "lime", "feature_ablation", "occlusion"):
+        state.method = method
+        assert state.error == "", state.error
+        np.testing.assert_allclose(
+            state.attribution, direct(state).attribution, rtol=1e-4, atol=1e-5
+        )
+        for g in range(4):
+            assert np.ptp(state.attribution[cells == g]) == 0, (method, g)
+    n = step_traces()
+    rows = np.repeat(np.arange(4), 16).reshape(8, 8)  # 4 groups again: a new mask, no compile
+    state.feature_mask = rows
+    assert state.error == "" and step_traces() == n
+    np.testing.assert_allclose(state.attribution, direct(state).attribution, rtol=1e-4, atol=1e-5)
+    assert all(np.ptp(state.attribution[2 * g : 2 * g + 2]) == 0 for g in range(4))
+    state.feature_mask = rows[::-1]
+    assert step_traces() == n
+    state.feature_mask = None  # back to the superpixels (the same groups count)
+    assert step_traces() == n and state.settings().groups == 4
+    state.superpixel = 0
+    assert state.settings().groups == 0
+
+
+def test_superpixels_need_an_image(bc):
+    bc.superpixel = 2
+    assert "superpixel: expected 0 (superpixels need an image input" in bc.error
+    assert bc.superpixel == 0
+    bc.x = bc.dataset.X_test[0]
+    assert bc.error == ""
+
+
+def test_grad_cam_relu_is_an_input_trait():
+    from nnwidgets.kernels import step_traces
+
+    state = build_state("digits_cnn", method="grad_cam")
+    kept = state.attribution.copy()
+    n = step_traces()
+    state.cam_relu = False
+    assert state.error == "" and state.settings().cam_relu is False and step_traces() == n + 1
+    np.testing.assert_allclose(state.attribution, direct(state).attribution, rtol=1e-4, atol=1e-6)
+    assert state.attribution.min() <= kept.min()

@@ -22,6 +22,7 @@ def drawn(view):
     """The values a view's canvas draws (float32: features, pixels row-major, or classes)."""
     return np.frombuffer(view.canvas.values, "<f4")
 
+
 def test_slider_drag_updates_bars_to_kernel_numbers():
     ex = Explorer("breast_cancer")
     sliders = ex.views[2].sliders
@@ -185,15 +186,17 @@ def test_controls_show_only_the_current_methods_settings_and_forward_them():
 
     assert shown() == {"absolute"}
     ex.state.method = "occlusion"
-    assert shown() == {"window", "stride", "replacement"}
+    assert shown() == {"window", "stride", "baseline_kind"}  # tabular: no superpixels
     assert controls.settings["window"].max == 30  # tabular: 1-D input of 30 features
-    controls.settings["replacement"].set_state({"value": 0.5})
-    assert ex.state.replacement == 0.5 and ex.state.error == ""
+    controls.settings["baseline_kind"].set_state({"index": 1})  # occlusion fills with "mean"
+    assert ex.state.baseline_kind == "mean" and ex.state.error == ""
     e = expected(ex.state, ex.state.x)
     np.testing.assert_allclose(ex.state.attribution, e.attribution, rtol=1e-5, atol=1e-6)
     ex.state.method = "kernel_shap"
     assert shown() == {"coalitions", "baseline_kind", "seed"}
     assert ex.state.completeness_gap is not None and abs(ex.state.completeness_gap) < 1e-4
+    controls.settings["baseline_kind"].set_state({"index": 0})  # "zero"
+    assert ex.state.baseline_kind == "zero"
     controls.settings["baseline_kind"].set_state({"index": 1})  # "mean"
     assert ex.state.baseline_kind == "mean"
     np.testing.assert_allclose(ex.state.baseline, ex.state.dataset.X_train.mean(0), rtol=1e-6)
@@ -388,7 +391,13 @@ def test_cnn_explorer_offers_grad_cam_and_an_mlp_refuses_it():
     controls = ex.views[1]
     ex.state.method = "grad_cam"
     assert ex.state.error == "" and ex.state.attribution.shape == (8, 8)
-    assert {n for n, c in controls.settings.items() if c.layout.display != "none"} == {"layer"}
+    shown = {n for n, c in controls.settings.items() if c.layout.display != "none"}
+    assert shown == {"layer", "cam_relu"}
+    np.testing.assert_allclose(
+        ex.state.attribution, expected(ex.state, ex.state.x).attribution, rtol=1e-4, atol=1e-6
+    )
+    controls.settings["cam_relu"].set_state({"value": False})  # the "ReLU" checkbox
+    assert ex.state.cam_relu is False and ex.state.error == ""
     np.testing.assert_allclose(
         ex.state.attribution, expected(ex.state, ex.state.x).attribution, rtol=1e-4, atol=1e-6
     )
@@ -400,6 +409,33 @@ def test_cnn_explorer_offers_grad_cam_and_an_mlp_refuses_it():
         mlp.state.error
     )
     mlp.close()
+
+
+def test_superpixels_and_occlusion_bounds_on_an_image():
+    ex = Explorer("digits_cnn")
+    controls, state = ex.views[1], ex.state
+
+    def shown():
+        return {n for n, c in controls.settings.items() if c.layout.display != "none"}
+
+    cells = controls.settings["superpixel"]
+    assert [v for _, v in cells.options] == [0, 2, 4, 7]
+    assert cells.options[2][0] == "4×4"
+    state.method = "occlusion"
+    assert shown() == {"window", "stride", "superpixel", "baseline_kind"}
+    controls.settings["window"].set_state({"value": 3})
+    assert state.window == 3 and controls.settings["stride"].max == 3  # stride <= window
+    controls.settings["stride"].set_state({"value": 3})
+    assert state.stride == 3 and controls.settings["window"].min == 3
+    cells.set_state({"index": 2})  # 4x4: one window per superpixel
+    assert state.superpixel == 4 and state.error == ""
+    assert shown() == {"superpixel", "baseline_kind"}  # window and stride do not apply
+    a = state.attribution
+    np.testing.assert_allclose(a, expected(state, state.x).attribution, rtol=1e-5, atol=1e-6)
+    assert all(np.ptp(a[r : r + 4, c : c + 4]) == 0 for r in (0, 4) for c in (0, 4))
+    state.method = "grad_cam"
+    assert "superpixel" not in shown()
+    ex.close()
 
 
 def test_hidden_tabs_do_not_redraw_until_shown_then_catch_up():

@@ -15,6 +15,7 @@ from ..views import (
     AppGuard,
     AttributionView,
     DigitPainter,
+    ImageView,
     InputSliders,
     MethodControls,
     ProbabilityView,
@@ -67,10 +68,16 @@ class Explorer(W.VBox):
 
     Args:
         model: a bundled model name (``"digits"``, ``"digits_cnn"``, ``"iris"``, ``"wine"``,
-            ``"breast_cancer"``), a ``nnwidgets.models.Sequential``, or a function
-            ``f(params, x) -> logits``.
-        params: the model's parameters (bundled weights are used for a name).
-        data: ``(X, y)`` arrays (required for your own model).
+            ``"breast_cancer"``), a ``nnwidgets.models.Sequential``, your own model as it is
+            (a Flax NNX or Linen module, an Equinox module, a Haiku ``Transformed``), or a
+            function ``f(params, x) -> logits`` (mark layers with ``nnwidgets.tap``).
+        params: the model's parameters: a Linen module's ``variables``, a Haiku
+            ``Transformed``'s params, a function's; None for NNX and Equinox modules (they
+            carry theirs) and for a name (bundled weights).
+        data: ``(X, y)`` arrays or a ``Dataset`` (required for your own model).
+        feature_names: a name per input value (sliders, bars, titles).
+        class_names: a name per class (probabilities, titles).
+        batched: your model takes a batch axis ``(B, ...)``; None: detected.
         **inputs: initial state, e.g. ``method="integrated_gradients"``, ``x=...``.
 
     Attributes:
@@ -84,12 +91,30 @@ class Explorer(W.VBox):
     """
 
     def __init__(
-        self, model: Any = "digits", params: Any = None, *, data: Any = None, **inputs: Any
+        self,
+        model: Any = "digits",
+        params: Any = None,
+        *,
+        data: Any = None,
+        feature_names: Any = None,
+        class_names: Any = None,
+        batched: bool | None = None,
+        **inputs: Any,
     ) -> None:
         with compiling_notice():
-            self.state: ExplorerState = build_state(model, params, data, **inputs)
+            self.state: ExplorerState = build_state(
+                model,
+                params,
+                data,
+                feature_names=feature_names,
+                class_names=class_names,
+                batched=batched,
+                **inputs,
+            )
         s = self.state
-        source = DigitPainter(s) if len(s.input_shape) == 2 else InputSliders(s)
+        shape = s.input_shape  # grey images: a painter; colour ones: a picture; else sliders
+        grey = len(shape) == 2 or (len(shape) == 3 and shape[2] == 1)
+        source = DigitPainter(s) if grey else ImageView(s) if len(shape) == 3 else InputSliders(s)
         self.views = [
             StatusLine(s),
             MethodControls(s),
@@ -111,10 +136,16 @@ class Explorer(W.VBox):
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
         title = W.HTML(f"<h3 style='margin:4px 0'>nnwidgets Explorer · {s.dataset.name}</h3>")
+        # the input, probabilities and attribution side by side, wrapping on a narrow page;
+        # a 12 px gap left of each (the row starts 12 px further left: no indent, no overflow)
+        row = {"flex_flow": "row wrap", "align_items": "flex-start", "margin": "0 0 0 -12px"}
+        sliders = isinstance(source, InputSliders)  # the sliders: a row of their own above
+        for view in (probs, attribution) if sliders else (source, probs, attribution):
+            view.layout.margin = "0 0 10px 12px"
         body = (
-            W.HBox([source, probs, attribution])
-            if isinstance(source, DigitPainter)
-            else W.VBox([source, W.HBox([probs, attribution])])
+            W.VBox([source, W.HBox([probs, attribution], layout=row)])
+            if sliders
+            else W.HBox([source, probs, attribution], layout=row)
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells

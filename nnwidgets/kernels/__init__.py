@@ -37,6 +37,7 @@ from ._pca import PCA as PCA
 from ._pca import layer_outputs as layer_outputs
 from ._pca import pca as pca
 from ._pca import project as project
+from ._perturb import grid_mask as grid_mask
 from ._saliency import saliency as saliency
 from ._sanity import randomisation_check as randomisation_check
 from ._sanity import spearman as spearman
@@ -116,6 +117,7 @@ __all__ = [
     "grad_cam",
     "grad_norms",
     "gradient_x_input",
+    "grid_mask",
     "init_opt_state",
     "integrated_gradients",
     "kernel_shap",

@@ -33,12 +33,14 @@ EVALUATIONS_PER_CHUNK = 4096
 
 def evaluations(method: str, settings: Settings, shape: tuple[int, ...]) -> int:
     """How many forward (and backward) passes ``method`` makes for one input of ``shape``."""
-    size = math.prod(shape)
+    size = settings.groups or math.prod(shape)  # a feature mask perturbs groups
     if method == "integrated_gradients":
         return settings.steps + 1
     if method in ("smoothgrad", "smoothgrad_sq", "vargrad"):
         return settings.samples
     if method == "occlusion":
+        if settings.groups:  # each group is one window
+            return settings.groups
         return len(windows(tuple(shape), settings.window, settings.stride))
     if method == "feature_ablation":
         return size
@@ -92,7 +94,7 @@ def attribute_batch(
 
     Args:
         method: one of ``METHODS``.
-        model: as for every kernel (``Sequential``, ``FunctionModel`` or ``logit_fn``).
+        model: as for every kernel (``Sequential``, ``UserModel`` or ``logit_fn``).
         params: the model parameters.
         X: ``(N, *input_shape)`` inputs.
         targets: ``(N,)`` int class indices.
@@ -119,7 +121,7 @@ def attribute_batch(
             f"targets: expected ({X.shape[0]},) integers, one per row of X, got shape "
             f"{targets.shape} dtype {targets.dtype}"
         )
-    n_classes = getattr(model, "n_outputs", None)  # Sequential, FunctionModel
+    n_classes = getattr(model, "n_outputs", None)  # Sequential, UserModel
     if n_classes is None:  # a plain logit function: its output's shape, traced once
         n_classes = jax.eval_shape(logits_of(model), params, X[0]).shape[0]
     check_target(targets.min(), n_classes)

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..models import ACTIVATIONS
+from ..models import ACTIVATIONS, param_groups
 from ._feature_ablation import feature_ablation
 from ._grad_cam import grad_cam
 from ._gradient_x_input import gradient_x_input
@@ -53,11 +53,11 @@ RELEVANT: dict[str, tuple[str, ...]] = {
     "smoothgrad": ("samples",),
     "smoothgrad_sq": ("samples",),
     "vargrad": ("samples",),
-    "occlusion": ("window", "stride"),
-    "feature_ablation": _BASELINE,
-    "kernel_shap": ("coalitions", "exact_max", *_BASELINE),
-    "lime": ("coalitions", "kernel_width", "ridge", *_BASELINE),
-    "grad_cam": ("layer",),
+    "occlusion": ("window", "stride", "groups", *_BASELINE),
+    "feature_ablation": ("groups", *_BASELINE),
+    "kernel_shap": ("coalitions", "exact_max", "groups", *_BASELINE),
+    "lime": ("coalitions", "kernel_width", "ridge", "groups", *_BASELINE),
+    "grad_cam": ("layer", "cam_relu"),
     "neuron_gradient": ("layer",),
 }
 #: Methods whose completeness gap is meaningful.
@@ -77,7 +77,7 @@ class Explanation(NamedTuple):
         post: per traced layer, post-activation values (flat).
         slopes: per traced layer, the activation's derivative at the pre-activations (flat).
         loss: cross-entropy for ``extras.label`` (with ``param_grads=True``).
-        grad_norms: per layer with parameters, the norm of d loss / d params.
+        grad_norms: per parameter group (layer), the norm of d loss / d params.
         param_grads: every parameter leaf's gradient, flat, in ``tree_leaves`` order.
         embedding: the embedded layer's activation in PCA coordinates (``embed_layer``).
     """
@@ -154,7 +154,7 @@ def explain_flat(
     ``settings`` are static (pass ``static_settings(method, settings)``).
 
     Args:
-        model: a ``Sequential`` or ``FunctionModel`` (``apply`` and ``logits``).
+        model: a ``Sequential`` or ``UserModel`` (``apply`` and ``logits``).
         params: the model parameters.
         x: one input of ``model.input_shape``.
         target: int32 class index; ``-1`` explains the predicted class.
@@ -196,16 +196,17 @@ def explain_flat(
         attribution.ravel(),
         gap[None],
     ]
-    parts += [v.pre.ravel() for v in trace.values()] + [v.post.ravel() for v in trace.values()]
+    # in the model's layer order: a dict that went through jax.vjp comes back key-sorted
+    layers = [trace[n] for n in model.layer_names]
+    parts += [v.pre.ravel() for v in layers] + [v.post.ravel() for v in layers]
     parts += [  # each layer's activation slope f'(pre): where it saturates, which ReLUs are dead
-        _slope(ACTIVATIONS[a], v.pre.ravel())
-        for a, v in zip(model.activation_names, trace.values())
+        _slope(ACTIVATIONS[a], v.pre.ravel()) for a, v in zip(model.activation_names, layers)
     ]
     if (param_grads or embed_layer) and extras is None:
         raise ValueError("extras: expected Extras(label, pca_mean, ...), got None")
     if param_grads:
         loss, grads = loss_and_param_grads(model, params, x, extras.label)
-        parts += [loss[None], grad_norms(grads)]
+        parts += [loss[None], grad_norms(model, grads)]
         parts += [g.ravel() for g in jax.tree_util.tree_leaves(grads)]
     if embed_layer:
         a = trace[embed_layer].post
@@ -250,7 +251,7 @@ def unpack(
     loss = norms = grads = embedding = None
     if params is not None:
         loss = float(take(1)[0])
-        norms = take(sum(1 for p in params if p))
+        norms = take(len(param_groups(model, params)))
         leaves = jax.tree_util.tree_leaves(params)
         grads = tuple(take(leaf.size).reshape(leaf.shape) for leaf in leaves)
     if embed:

@@ -1,4 +1,4 @@
-"""Feature ablation: replace one feature at a time by the baseline and measure the change."""
+"""Feature ablation: set one feature (or group) at a time to the baseline, measure the change."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ._baselines import make_baseline
-from ._perturb import masked_scores
+from ._perturb import masked_scores, n_groups, spread
 from ._types import Array, Attribution, Inputs, Params, Settings, prepare, target_fn, unavailable
 
 
@@ -21,11 +21,13 @@ def feature_ablation(
 ) -> Attribution:
     """``f(x) - f(x with feature i set to baseline_i)`` for every element ``i``.
 
-    A linear model gives ``w * (x - baseline)``.
+    With a mask (``settings.groups > 0``) each group of ``inputs.mask`` is set to the baseline
+    together, and every feature of the group gets the group's change (Captum's
+    ``feature_mask``). A linear model gives ``w * (x - baseline)`` without a mask.
     """
     x, inputs, settings = prepare(x, inputs, settings)
     baseline = make_baseline(x, inputs, settings)
-    keep = ~jnp.eye(x.size, dtype=bool)
+    keep = ~spread(jnp.eye(n_groups(x, settings), dtype=bool), inputs, settings)
     scores = masked_scores(model, params, x, target, keep, baseline)
     drop = target_fn(model, params, target)(x) - scores
-    return Attribution(drop.reshape(x.shape), unavailable())
+    return Attribution(spread(drop, inputs, settings).reshape(x.shape), unavailable())

@@ -30,6 +30,8 @@ def grad_cam(
 
     ``A`` is the layer's output, ``alpha_k`` the spatial mean of ``d logit / d A_k``. The map
     is resized (bilinear) to the input's two spatial axes and repeated over its channels.
+    ``settings.cam_relu=False`` keeps the negative evidence (Captum's ``LayerGradCam``
+    default, ``relu_attributions=False``).
 
     Raises:
         ValueError: the model has no conv layer, or ``settings.layer`` is not one.
@@ -56,7 +58,8 @@ def grad_cam(
 
     grad, acts = jax.grad(score, has_aux=True)(jnp.zeros(shape, x.dtype))
     alpha = grad.mean(axis=(0, 1))
-    cam = jax.nn.relu((acts * alpha[None, None]).sum(axis=-1))
+    cam = (acts * alpha[None, None]).sum(axis=-1)
+    cam = jax.nn.relu(cam) if settings.cam_relu else cam
     cam = jax.image.resize(cam, x.shape[:2], "linear")
     if x.ndim == 3:
         cam = jnp.broadcast_to(cam[..., None], x.shape)

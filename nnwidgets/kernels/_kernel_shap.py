@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._baselines import make_baseline
-from ._perturb import masked_scores
+from ._perturb import masked_scores, n_groups, spread
 from ._types import Array, Attribution, Inputs, Params, Settings, prepare, target_fn
 
 
@@ -49,13 +49,16 @@ def kernel_shap(
     inputs: Inputs | None = None,
     settings: Settings | None = None,
 ) -> Attribution:
-    """Shapley values with absent features set to the baseline.
+    """Shapley values with absent features (or groups) set to the baseline.
 
-    With ``x.size <= settings.exact_max`` every coalition is evaluated and the Shapley formula
-    gives the exact values. Otherwise ``settings.coalitions`` coalitions are sampled from the
-    Shapley kernel (so the regression weights are uniform) and the values come from least
-    squares constrained to sum to ``f(x) - f(baseline)`` (efficiency); ``inputs.key`` fixes
-    the sample. A linear model gives ``w * (x - baseline)`` either way.
+    The players are the features, or with a mask (``settings.groups > 0``) the groups of
+    ``inputs.mask``: a group is present or absent as a whole and every feature of the group
+    gets the group's value (Captum's ``feature_mask``); the completeness gap then counts each
+    group once. With ``m <= settings.exact_max`` players every coalition is evaluated and the
+    Shapley formula gives the exact values. Otherwise ``settings.coalitions`` coalitions are
+    sampled from the Shapley kernel (so the regression weights are uniform) and the values
+    come from least squares constrained to sum to ``f(x) - f(baseline)`` (efficiency);
+    ``inputs.key`` fixes the sample. A linear model gives ``w * (x - baseline)`` either way.
 
     References:
         Lundberg, Lee (2017), A unified approach to interpreting model predictions.
@@ -63,21 +66,22 @@ def kernel_shap(
     x, inputs, settings = prepare(x, inputs, settings)
     f = target_fn(model, params, target)
     baseline = make_baseline(x, inputs, settings)
-    m = x.size
+    m = n_groups(x, settings)
     fx, fb = f(x), f(baseline)
     if m <= settings.exact_max:
         masks, without, with_i, weight = _exact_tables(m)
-        v = masked_scores(model, params, x, target, jnp.asarray(masks), baseline)
+        keep = spread(jnp.asarray(masks), inputs, settings)
+        v = masked_scores(model, params, x, target, keep, baseline)
         phi = (jnp.asarray(weight) * (v[with_i] - v[without])).sum(axis=1)
     else:
         z = _sampled_coalitions(jax.random.fold_in(inputs.key, 2), m, settings.coalitions)
-        v = masked_scores(model, params, x, target, z, baseline)
+        v = masked_scores(model, params, x, target, spread(z, inputs, settings), baseline)
         zf = z.astype(x.dtype)
-        y = v - fb - zf[:, -1] * (fx - fb)  # eliminate the last feature via efficiency
+        y = v - fb - zf[:, -1] * (fx - fb)  # eliminate the last player via efficiency
         a = zf[:, :-1] - zf[:, -1:]
         gram = a.T @ a
         gram = gram + 1e-6 * (jnp.trace(gram) / (m - 1) + 1e-12) * jnp.eye(m - 1, dtype=x.dtype)
         beta = jnp.linalg.solve(gram, a.T @ y)
         phi = jnp.concatenate([beta, (fx - fb - beta.sum())[None]])
-    phi = phi.reshape(x.shape)
-    return Attribution(phi, phi.sum() - (fx - fb))
+    gap = phi.sum() - (fx - fb)
+    return Attribution(spread(phi, inputs, settings).reshape(x.shape), gap)

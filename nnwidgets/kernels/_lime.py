@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from ._baselines import make_baseline
-from ._perturb import masked_scores
+from ._perturb import masked_scores, n_groups, spread
 from ._types import Array, Attribution, Inputs, Params, Settings, prepare, unavailable
 
 
@@ -22,20 +22,25 @@ def lime(
 ) -> Attribution:
     """Coefficients of a local linear surrogate over features switched between x and baseline.
 
-    ``settings.coalitions`` random masks (each feature on with probability 1/2, plus the full
+    ``settings.coalitions`` random masks (each switch on with probability 1/2, plus the full
     input), weighted by ``exp(-d^2 / kernel_width^2)`` with ``d`` the cosine distance of the
     mask to all-on, fitted by ridge regression with an intercept (``settings.ridge``). A linear
     model gives ``w * (x - baseline)`` as the ridge penalty goes to 0.
+
+    The switches are the features, or with a mask (``settings.groups > 0``) the groups of
+    ``inputs.mask``, each switched as a whole; every feature gets its group's coefficient
+    (Captum's ``feature_mask``). Captum fits a Lasso instead, which shrinks each coefficient
+    towards 0 by ``alpha / Var(z) = 4 alpha``.
 
     References:
         Ribeiro, Singh, Guestrin (2016), "Why should I trust you?".
     """
     x, inputs, settings = prepare(x, inputs, settings)
     baseline = make_baseline(x, inputs, settings)
-    m, n = x.size, settings.coalitions
+    m, n = n_groups(x, settings), settings.coalitions
     z = jax.random.bernoulli(jax.random.fold_in(inputs.key, 3), 0.5, (n, m))
     z = z.at[0].set(True)
-    y = masked_scores(model, params, x, target, z, baseline)
+    y = masked_scores(model, params, x, target, spread(z, inputs, settings), baseline)
     zf = z.astype(x.dtype)
     on = zf.sum(axis=1)
     cosine = on / (jnp.sqrt(jnp.maximum(on, 1.0)) * jnp.sqrt(float(m)))
@@ -45,4 +50,4 @@ def lime(
     yc = y - w @ y
     gram = (zc * w[:, None]).T @ zc + settings.ridge * jnp.eye(m, dtype=x.dtype)
     coef = jnp.linalg.solve(gram, (zc * w[:, None]).T @ yc)
-    return Attribution(coef.reshape(x.shape), unavailable())
+    return Attribution(spread(coef, inputs, settings).reshape(x.shape), unavailable())

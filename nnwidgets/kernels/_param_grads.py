@@ -7,6 +7,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ..models import param_groups
 from ._types import Array, Params
 
 
@@ -23,7 +24,7 @@ def loss_and_param_grads(model: Any, params: Params, x: Array, label: Array) -> 
     return jax.value_and_grad(loss)(params)
 
 
-def grad_norms(grads: Any) -> Array:
-    """The L2 norm of each layer's parameter gradients, ``(layers with parameters,)``."""
-    layers = [g for g in grads if g]
-    return jnp.stack([jnp.sqrt(sum(jnp.sum(v**2) for v in g.values())) for g in layers])
+def grad_norms(model: Any, grads: Any) -> Array:
+    """The L2 norm of each parameter group's gradients (``param_groups`` order)."""
+    groups = param_groups(model, grads).values()
+    return jnp.stack([jnp.sqrt(sum(jnp.sum(v**2) for v in g.values())) for g in groups])

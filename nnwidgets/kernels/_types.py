@@ -1,7 +1,7 @@
 """Contract types shared by all kernels: one call shape for every attribution method.
 
 Every method is ``method(model, params, x, target, inputs=None, settings=None)`` and returns
-an :class:`Attribution`. ``model`` is a ``Sequential`` / ``FunctionModel`` (anything with
+an :class:`Attribution`. ``model`` is a ``Sequential`` / ``UserModel`` (anything with
 ``logits(params, x)``; Grad-CAM and neuron attribution also use ``apply``'s trace) or a plain
 function ``logit_fn(params, x) -> logits``. ``target`` is an int32 class index. ``inputs``
 holds the values that may change while a slider moves (arrays: never a retrace);
@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 Array = jax.Array
 Params = Any
@@ -51,8 +52,10 @@ class Inputs(NamedTuple):
         sigma: noise standard deviation as a fraction of each feature's range (scalar).
         low: per-feature minimum of the data (the input's shape).
         high: per-feature maximum of the data (the input's shape).
-        replacement: the value occlusion writes into the window (scalar).
         neuron: int32 index of the neuron (flattened over its layer) for neuron attribution.
+        mask: int32 group id of every feature (the input's shape, ids ``0..G-1``) for
+            occlusion, feature ablation, KernelSHAP and LIME; read only when
+            ``Settings.groups`` is ``G > 0``. Default: each feature its own group.
     """
 
     baseline: Array
@@ -60,12 +63,15 @@ class Inputs(NamedTuple):
     sigma: Array
     low: Array
     high: Array
-    replacement: Array
     neuron: Array
+    mask: Array
 
 
 def default_inputs(x: Array, **given: Any) -> Inputs:
-    """``Inputs`` for ``x`` with defaults: zero baseline, key 0, sigma 0.15, range [0, 1]."""
+    """``Inputs`` for ``x`` with defaults: zero baseline, key 0, sigma 0.15, range [0, 1].
+
+    The default ``mask`` puts each feature in its own group.
+    """
     x = jnp.asarray(x, jnp.float32)
     values = {
         "baseline": jnp.zeros_like(x),
@@ -73,8 +79,8 @@ def default_inputs(x: Array, **given: Any) -> Inputs:
         "sigma": 0.15,
         "low": jnp.zeros_like(x),
         "high": jnp.ones_like(x),
-        "replacement": 0.0,
         "neuron": 0,
+        "mask": np.arange(x.size, dtype=np.int32).reshape(x.shape),
         **given,
     }
     for name in ("baseline", "low", "high"):
@@ -83,15 +89,41 @@ def default_inputs(x: Array, **given: Any) -> Inputs:
             raise ValueError(
                 f"{name}: expected a scalar or the input's shape {x.shape}, got {shape}"
             )
+    _check_mask_shape(values["mask"], x.shape)
     return Inputs(
         baseline=jnp.broadcast_to(jnp.asarray(values["baseline"], jnp.float32), x.shape),
         key=values["key"],
         sigma=jnp.asarray(values["sigma"], jnp.float32),
         low=jnp.broadcast_to(jnp.asarray(values["low"], jnp.float32), x.shape),
         high=jnp.broadcast_to(jnp.asarray(values["high"], jnp.float32), x.shape),
-        replacement=jnp.asarray(values["replacement"], jnp.float32),
         neuron=jnp.asarray(values["neuron"], jnp.int32),
+        mask=jnp.asarray(values["mask"], jnp.int32),
     )
+
+
+def _check_mask_shape(mask: Any, shape: tuple[int, ...]) -> None:
+    dtype = getattr(mask, "dtype", None) or np.asarray(mask).dtype
+    if jnp.shape(mask) != shape or not jnp.issubdtype(dtype, jnp.integer):
+        raise ValueError(
+            f"mask: expected int group ids of the input's shape {shape}, got "
+            f"{dtype} of shape {jnp.shape(mask)}"
+        )
+
+
+def check_mask(mask: Any, groups: int) -> None:
+    """Raise if a concrete ``mask`` does not hold every group id ``0..groups-1`` and no other.
+
+    A traced mask (inside ``jit``) is not known and passes; the Explorer checks its masks
+    when they are assigned.
+    """
+    if isinstance(mask, jax.core.Tracer):
+        return
+    ids = np.unique(np.asarray(mask))
+    if len(ids) != groups or ids[0] != 0 or ids[-1] != groups - 1:
+        raise ValueError(
+            f"mask: expected the group ids 0..{groups - 1} (settings.groups = {groups}), each "
+            f"used, got ids {ids.tolist()[:12]}{' ...' if len(ids) > 12 else ''}"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,14 +139,18 @@ class Settings:
         blur_sigma: Gaussian blur width in pixels for the blurred baseline.
         samples: noisy copies for SmoothGrad, SmoothGrad-squared and VarGrad.
         absolute: saliency's absolute value instead of the signed gradient.
-        window: occlusion window per input axis.
-        stride: occlusion stride per input axis.
+        window: occlusion window per input axis (Captum's ``sliding_window_shapes``).
+        stride: occlusion stride per input axis, at most the window on every axis the window
+            does not cover whole.
+        groups: number of feature groups in ``Inputs.mask`` for occlusion, feature
+            ablation, KernelSHAP and LIME; 0 (the default): no mask, each feature alone.
         coalitions: sampled coalitions / perturbations for KernelSHAP and LIME.
         exact_max: KernelSHAP enumerates every coalition when features <= this.
         kernel_width: LIME's exponential kernel width (cosine distance).
         ridge: LIME's ridge penalty.
         layer: layer name for Grad-CAM (default: the last Conv2D) and neuron attribution
             (default: the first traced layer).
+        cam_relu: Grad-CAM keeps only the positive evidence (``relu`` of the map).
     """
 
     steps: int = 32
@@ -131,6 +167,8 @@ class Settings:
     kernel_width: float = 0.25
     ridge: float = 1e-3
     layer: str = ""
+    groups: int = 0
+    cam_relu: bool = True
 
     def __post_init__(self) -> None:
         def positive(name: str, value: Any) -> None:
@@ -140,8 +178,10 @@ class Settings:
         positive("steps", self.steps)
         positive("samples", self.samples)
         positive("coalitions", self.coalitions)
-        if not isinstance(self.chunk, int) or self.chunk < 0:
-            raise ValueError(f"chunk: expected an int >= 0 (0 = no chunking), got {self.chunk!r}")
+        for name, what in (("chunk", "no chunking"), ("groups", "no mask")):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name}: expected an int >= 0 (0 = {what}), got {value!r}")
         if self.rule not in IG_RULES:
             raise ValueError(f"rule: expected one of {list(IG_RULES)}, got {self.rule!r}")
         if self.baseline not in BASELINES:
@@ -162,8 +202,19 @@ class Settings:
 
 
 def logits_of(model: Any) -> LogitFn:
-    """``model.logits`` for a model object, the function itself for a plain logit function."""
-    return model.logits if hasattr(model, "logits") else model
+    """``model.logits`` for a model object, else the plain logit function.
+
+    A plain function whose output is a scalar (shape ``()``) is read as one output, shape
+    ``(1,)``: its score is target 0.
+    """
+    if hasattr(model, "logits"):
+        return model.logits
+
+    def logits(params: Params, x: Array) -> Array:
+        out = model(params, x)
+        return jnp.reshape(out, (1,)) if jnp.ndim(out) == 0 else out
+
+    return logits
 
 
 def check_target(target: Any, n_classes: int) -> None:
@@ -197,15 +248,20 @@ def prepare(
     """``x`` as float32, the defaults for missing ``inputs`` / ``settings``, shapes checked.
 
     Raises:
-        ValueError: the baseline or the data range does not have ``x``'s shape.
+        ValueError: the baseline, the data range or the mask does not have ``x``'s shape, or
+            a concrete mask does not hold the ids ``0..settings.groups-1``.
     """
     x = jnp.asarray(x, jnp.float32)
     inputs = default_inputs(x) if inputs is None else inputs
+    settings = settings or Settings()
     for name in ("baseline", "low", "high"):
         shape = jnp.shape(getattr(inputs, name))
         if shape != x.shape:
             raise ValueError(f"{name}: expected the input's shape {x.shape}, got {shape}")
-    return x, inputs, settings or Settings()
+    _check_mask_shape(inputs.mask, x.shape)
+    if settings.groups:
+        check_mask(inputs.mask, settings.groups)
+    return x, inputs, settings
 
 
 def unavailable() -> Array:

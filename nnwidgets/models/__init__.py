@@ -2,11 +2,14 @@
 
 # first: JAX's CPU dispatch is set before any array exists (JAX reads it when its client starts)
 from .. import _runtime as _runtime
+from ._adapters import LayerInfo as LayerInfo
+from ._adapters import UserModel as UserModel
+from ._adapters import adapt as adapt
+from ._adapters import kind_of as kind_of
 from ._data import DATASETS as DATASETS
 from ._data import Dataset as Dataset
 from ._data import dataset_from_arrays as dataset_from_arrays
 from ._data import load_dataset as load_dataset
-from ._function_model import FunctionModel as FunctionModel
 from ._layers import ACTIVATIONS as ACTIVATIONS
 from ._layers import INITS as INITS
 from ._layers import AvgPool2D as AvgPool2D
@@ -18,6 +21,8 @@ from ._layers import MaxPool2D as MaxPool2D
 from ._layers import Params as Params
 from ._layers import Sequential as Sequential
 from ._layers import check_params as check_params
+from ._param_groups import param_groups as param_groups
+from ._param_groups import parameter_arrays as parameter_arrays
 from ._pretrained import ARCHITECTURES as ARCHITECTURES
 from ._pretrained import BUNDLED_MODELS as BUNDLED_MODELS
 from ._pretrained import MODEL_DATASET as MODEL_DATASET
@@ -26,6 +31,7 @@ from ._pretrained import load_weights as load_weights
 from ._pretrained import pretrained as pretrained
 from ._pretrained import save_weights as save_weights
 from ._pretrained import train as train
+from ._tap import tap as tap
 from ._toy import EXTENT as EXTENT
 from ._toy import FEATURES as FEATURES
 from ._toy import REGRESSION_SETS as REGRESSION_SETS
@@ -55,25 +61,31 @@ __all__ = [
     "Dataset",
     "Dense",
     "Flatten",
-    "FunctionModel",
+    "LayerInfo",
     "LayerValues",
     "MaxPool2D",
     "Params",
     "Pretrained",
     "Sequential",
+    "UserModel",
     "accuracy",
+    "adapt",
     "check_features",
     "check_params",
     "cross_entropy",
     "dataset_from_arrays",
     "expand_features",
     "fit",
+    "kind_of",
     "load_dataset",
     "load_weights",
     "logits_cross_entropy",
+    "param_groups",
+    "parameter_arrays",
     "plane_grid",
     "pretrained",
     "save_weights",
+    "tap",
     "toy_dataset",
     "train",
 ]

@@ -45,12 +45,16 @@ class Dataset:
 
     @property
     def X(self) -> np.ndarray:
-        """All inputs, train then test."""
+        """All inputs, train then test (once: your own arrays are both)."""
+        if self.X_test is self.X_train:
+            return self.X_train
         return np.concatenate([self.X_train, self.X_test])
 
     @property
     def y(self) -> np.ndarray:
-        """All labels, train then test."""
+        """All labels, train then test (once: your own arrays are both)."""
+        if self.y_test is self.y_train:
+            return self.y_train
         return np.concatenate([self.y_train, self.y_test])
 
     @property
@@ -215,8 +219,31 @@ def dataset_from_arrays(
         feature_names = tuple(f"x{i}" for i in range(n_features))
     if class_names is None:
         class_names = tuple(str(c) for c in range(n_classes))
+    feature_names, class_names = (
+        _names("feature_names", feature_names),
+        _names("class_names", class_names),
+    )
     if len(feature_names) != n_features:
-        raise ValueError(f"feature_names: expected {n_features} names, got {len(feature_names)}")
+        raise ValueError(
+            f"feature_names: expected {n_features} names (one per input value), got "
+            f"{len(feature_names)}"
+        )
+    if len(class_names) < n_classes:
+        raise ValueError(
+            f"class_names: expected at least {n_classes} names (labels go up to "
+            f"{n_classes - 1}), got {len(class_names)}"
+        )
     y32 = y_arr.astype(np.int32)
-    kind: Literal["image", "tabular"] = "image" if X32.ndim == 3 else "tabular"
+    kind: Literal["image", "tabular"] = "image" if X32.ndim >= 3 else "tabular"
     return Dataset(name, kind, X32, y32, X32, y32, tuple(feature_names), tuple(class_names))
+
+
+def _names(arg: str, names: object) -> tuple[str, ...]:
+    """``names`` as a tuple of strings (a list, tuple or array of str), else ValueError."""
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise ValueError(f"{arg}: expected a list of strings, got {type(names).__name__}")
+    out = tuple(names)  # type: ignore[call-overload]
+    bad = [n for n in out if not isinstance(n, str)]
+    if bad:
+        raise ValueError(f"{arg}: expected strings, got {bad[0]!r} ({type(bad[0]).__name__})")
+    return out

@@ -11,6 +11,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._param_groups import key_name
+
 Array = jax.Array
 Params = tuple[dict[str, Array], ...]
 
@@ -329,6 +331,17 @@ class Sequential:
     def layer_sizes(self) -> tuple[int, ...]:
         """Number of values of each traced layer (the product of ``layer_shapes``)."""
         return tuple(math.prod(s) for s in self.layer_shapes)
+
+    @property
+    def param_order(self) -> tuple[str, ...]:
+        """Layers with parameters, in order (every traced layer): see ``param_groups``."""
+        return self.layer_names
+
+    def name_leaf(self, path: tuple[Any, ...]) -> tuple[str, str]:
+        """``(layer name, "w" or "b")`` of a parameter's key path in ``init``'s tuple."""
+        traced = [i for i, la in enumerate(self.layers) if isinstance(la, (Dense, Conv2D))]
+        index = int(key_name(path[0]))
+        return dict(zip(traced, self.layer_names))[index], key_name(path[-1])
 
     @property
     def n_outputs(self) -> int:

@@ -21,6 +21,7 @@ from ..kernels import (
     conv_layers,
     enable_compilation_cache,
     explain_flat,
+    grid_mask,
     layer_outputs,
     pack,
     pack_input,
@@ -33,7 +34,7 @@ from ..kernels import (
     unpack,
     weight_stats,
 )
-from ..models import Dataset
+from ..models import Dataset, parameter_arrays
 from ._checks import Array, Flag, Integer, Number, ShowsObserverErrors, Text
 
 #: Assigning any of these recomputes, synchronously.
@@ -50,9 +51,11 @@ INPUT_TRAITS = (
     "absolute",
     "window",
     "stride",
-    "replacement",
+    "superpixel",
+    "feature_mask",
     "coalitions",
     "layer",
+    "cam_relu",
     "neuron",
     "label",
 )
@@ -74,7 +77,7 @@ class ExplorerState(ShowsObserverErrors):
     treated the same way. The next valid assignment clears ``error``.
 
     Args:
-        model: a ``Sequential`` or ``FunctionModel``.
+        model: a ``Sequential`` or ``UserModel`` (see ``nnwidgets.models.adapt``).
         params: its parameters (checked by the caller).
         dataset: supplies the default input, feature ranges and names.
         **inputs: initial values of the input traits.
@@ -104,11 +107,27 @@ class ExplorerState(ShowsObserverErrors):
     sigma = Number(0.15, help="SmoothGrad family: noise std as a fraction of each feature's range.")
     seed = Integer(0, help="PRNG seed for noise, uniform baselines, KernelSHAP and LIME samples.")
     absolute = Flag(False, help="Saliency: the gradient's magnitude instead of its sign.")
-    window = Integer(2, help="Occlusion: window size along each input axis (1 for tabular sets).")
-    stride = Integer(1, help="Occlusion: stride along each input axis.")
-    replacement = Number(0.0, help="Occlusion: the value written into the window.")
+    window = Integer(
+        2,
+        help="Occlusion: window size along each spatial axis (1 for tabular sets; an (H, W, C) "
+        "image's window covers every channel), from the stride to min(H, W).",
+    )
+    stride = Integer(1, help="Occlusion: stride along each spatial axis, from 1 to the window.")
+    superpixel = Integer(
+        0,
+        help="Occlusion, ablation, KernelSHAP, LIME on images: perturb square superpixels of "
+        "this many pixels a side (channels together) instead of pixels / windows; 0 = none.",
+    )
+    feature_mask = t.Any(
+        None,
+        allow_none=True,
+        help="Occlusion, ablation, KernelSHAP, LIME: int group ids 0..G-1 of the input's shape "
+        "(each group perturbed as one, every feature gets its group's value); overrides "
+        "``superpixel``; None = no mask.",
+    )
     coalitions = Integer(256, help="KernelSHAP and LIME: sampled coalitions / perturbations.")
     layer = Text("", help="Grad-CAM's conv layer / the neuron's layer ('' = default).")
+    cam_relu = Flag(True, help="Grad-CAM: keep only the positive evidence (ReLU of the map).")
     neuron = Integer(0, help="neuron_gradient: the neuron's index within ``layer``.")
     label = Integer(0, help="True class for the loss and its parameter gradients.")
     embed_layer = Text(help="Layer whose activations the embedding view shows.")
@@ -172,8 +191,9 @@ class ExplorerState(ShowsObserverErrors):
         inputs.setdefault("label", int(dataset.y_test[0]))
         names = model.layer_names
         inputs.setdefault("embed_layer", names[-2] if len(names) > 1 else names[-1])
-        self._trainable = isinstance(params, (tuple, list)) and all(
-            isinstance(p, dict) for p in params
+        leaves = jax.tree_util.tree_leaves(params)
+        self._trainable = bool(leaves) and all(  # d loss / d params exists
+            jax.numpy.issubdtype(getattr(v, "dtype", None), jax.numpy.inexact) for v in leaves
         )
         self._pca: Any = None
         self._tsne: dict[str, Any] = {}  # layer -> t-SNE coordinates (computed once)
@@ -270,13 +290,58 @@ class ExplorerState(ShowsObserverErrors):
 
     @t.validate("window", "stride")
     def _validate_window(self, proposal: t.Bunch) -> int:
-        name, value, smallest = proposal.trait.name, proposal.value, min(self.input_shape)
-        if not 1 <= value <= (smallest if name == "window" else 64):
-            limit = f"the input's smallest axis ({smallest})" if name == "window" else "64"
+        name, value, shape = proposal.trait.name, proposal.value, self.input_shape
+        smallest = min(shape[:2])  # an (H, W, C) image: the window covers the channels whole
+        if name == "window":
+            low = f"{self.stride} (the stride)" if self.stride > 1 else "1"
+            axis = "smallest spatial axis" if len(shape) == 3 else "smallest axis"
+            ok, expected = self.stride <= value <= smallest, f"{low} to the input's {axis}"
+            expected += f" ({smallest})"
+        else:
+            ok, expected = 1 <= value <= self.window, f"1 to the window ({self.window})"
+        if not ok:
             return self._refuse(
-                getattr(self, name), f"{name}: expected an int from 1 to {limit}, got {value}"
+                getattr(self, name), f"{name}: expected an int from {expected}, got {value}"
             )
         return value
+
+    @t.validate("superpixel")
+    def _validate_superpixel(self, proposal: t.Bunch) -> int:
+        value, shape = proposal.value, self.input_shape
+        if len(shape) not in (2, 3):
+            if value != 0:
+                return self._refuse(
+                    self.superpixel,
+                    f"superpixel: expected 0 (superpixels need an image input, this one has "
+                    f"shape {shape}), got {value}",
+                )
+        elif not 0 <= value <= min(shape[:2]):
+            return self._refuse(
+                self.superpixel,
+                f"superpixel: expected an int from 0 (none) to the input's smallest spatial "
+                f"axis ({min(shape[:2])}), got {value}",
+            )
+        return value
+
+    @t.validate("feature_mask")
+    def _validate_feature_mask(self, proposal: t.Bunch) -> np.ndarray | None:
+        shape = self.input_shape
+        what = f"feature_mask: expected None or int group ids 0..G-1 of shape {shape}"
+        try:
+            value = np.asarray(proposal.value)
+        except (TypeError, ValueError) as e:  # ragged lists, ...
+            return self._refuse(self.feature_mask, f"{what}, got {proposal.value!r:.60} ({e})")
+        if value.dtype.kind not in "iu" or value.shape != shape:
+            return self._refuse(
+                self.feature_mask, f"{what}, got {value.dtype} of shape {value.shape}"
+            )
+        ids = np.unique(value)
+        if ids[0] != 0 or ids[-1] != len(ids) - 1:
+            shown = f"{ids[:12].tolist()}{' ...' if len(ids) > 12 else ''}"
+            return self._refuse(self.feature_mask, f"{what}, each used, got ids {shown}")
+        mask = value.astype(np.int32)
+        mask.flags.writeable = False  # change it by assigning a new array, never in place
+        return mask
 
     @t.validate("ig_rule")
     def _validate_rule(self, proposal: t.Bunch) -> str:
@@ -358,14 +423,6 @@ class ExplorerState(ShowsObserverErrors):
             )
         return proposal.value
 
-    @t.validate("replacement")
-    def _validate_replacement(self, proposal: t.Bunch) -> float:
-        if not np.isfinite(proposal.value):
-            return self._refuse(
-                self.replacement, f"replacement: expected a finite float, got {proposal.value}"
-            )
-        return proposal.value
-
     @t.validate("sigma")
     def _validate_sigma(self, proposal: t.Bunch) -> float:
         if not (np.isfinite(proposal.value) and proposal.value >= 0):
@@ -432,7 +489,6 @@ class ExplorerState(ShowsObserverErrors):
     def settings(self) -> Settings:
         """The current method's static settings (canonical: unused fields at defaults)."""
         kind = self.baseline_kind
-        rank = len(self.input_shape)
         return static_settings(
             self.method,
             Settings(
@@ -442,12 +498,33 @@ class ExplorerState(ShowsObserverErrors):
                 baseline=kind if kind in ("blur", "uniform") else "input",
                 samples=self.samples,
                 absolute=self.absolute,
-                window=(self.window,) * rank,
-                stride=(self.stride,) * rank,
+                window=self._per_axis(self.window),
+                stride=self._per_axis(self.stride),
+                groups=self._groups(),
                 coalitions=self.coalitions,
                 layer=self.layer if self.method == "neuron_gradient" else self._cam_layer(),
+                cam_relu=self.cam_relu,
             ),
         )
+
+    def _per_axis(self, size: int) -> tuple[int, ...]:
+        """Occlusion's window or stride: ``size`` per axis, an image's channels whole."""
+        shape = self.input_shape
+        if len(shape) == 3:  # Captum's sliding window (C, w, w) on a CHW image
+            return (size, size, shape[2])
+        return (size,) * len(shape)
+
+    def _mask(self) -> np.ndarray:
+        """The group mask: ``feature_mask``, else the superpixels (cached: the same object)."""
+        if self.feature_mask is not None:
+            return self.feature_mask
+        return grid_mask(self.input_shape, self.superpixel)
+
+    def _groups(self) -> int:
+        """``Settings.groups``: the number of groups of ``_mask``, 0 when there is no mask."""
+        if self.feature_mask is None and not self.superpixel:
+            return 0
+        return int(self._mask().max()) + 1
 
     def _cam_layer(self) -> str:
         convs = conv_layers(self.model)
@@ -461,8 +538,8 @@ class ExplorerState(ShowsObserverErrors):
             sigma=np.float32(self.sigma),
             low=self._low,
             high=self._high,
-            replacement=np.float32(self.replacement),
             neuron=np.int32(self.neuron),
+            mask=self._mask(),
         )
 
     def _seed_key(self) -> Any:
@@ -531,7 +608,7 @@ class ExplorerState(ShowsObserverErrors):
         """
         key = self._seed_key()
         parts = (*jax.tree_util.tree_leaves(self.params), self.baseline, key, self.sigma)
-        parts += (self._low, self._high, self.replacement, self.neuron, self.label)
+        parts += (self._low, self._high, self.neuron, self._mask(), self.label)
         parts += (self._pca, self._ref)
         cached = self._packed
         if (
@@ -652,14 +729,13 @@ class ExplorerState(ShowsObserverErrors):
         self.set_trait("activation_curves", curves)
 
     def _summarise_weights(self) -> None:
-        """Statistics and histogram of every layer's weights (once per set of params)."""
+        """Statistics and histogram of every parameter array (once per set of params)."""
         if not self._trainable:
             return
-        named = zip(self.model.layer_names, [p for p in self.params if p])
         summary = {
             name: type(s)(*(np.asarray(v) for v in s))
-            for name, p in named
-            for s in [weight_stats(p["w"])]
+            for name, w in parameter_arrays(self.model, self.params).items()
+            for s in [weight_stats(w)]
         }
         self.set_trait("weight_summary", summary)
 
@@ -687,8 +763,8 @@ class ExplorerState(ShowsObserverErrors):
 
         Publishes the result in ``sanity`` (also returned); an error goes to ``error``.
         """
-        if not hasattr(self.model, "init"):
-            self.error = "sanity check: needs a Sequential model (random weights come from init)"
+        if not self._trainable:
+            self.error = "sanity check: needs a model with float parameters to randomise"
             return []
         settings, inputs = self.settings(), self.inputs()
         target = np.int32(self.explained)

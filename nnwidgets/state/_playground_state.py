@@ -148,7 +148,9 @@ class PlaygroundState(ShowsObserverErrors):
     loss = t.Float(None, allow_none=True, read_only=True, help="Training loss (data term).")
     param_grads = t.Any(read_only=True, help="d training objective / d params.")
     grad_norms = t.Any(read_only=True, help="Per layer with parameters: |gradient|.")
-    weight_summary = t.Dict(read_only=True, help="Layer name -> WeightStats of its weights.")
+    weight_summary = t.Dict(
+        read_only=True, help="'layer.w' -> WeightStats of that layer's weights."
+    )
     model_version = t.Int(0, read_only=True, help="Bumped when the architecture changes.")
     data_version = t.Int(0, read_only=True, help="Bumped when the data change.")
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
@@ -691,7 +693,7 @@ class PlaygroundState(ShowsObserverErrors):
             self.set_trait(
                 "weight_summary",
                 {
-                    n: WeightStats(*(np.asarray(v) for v in s))
+                    f"{n}.w": WeightStats(*(np.asarray(v) for v in s))
                     for n, s in zip(names, snap.weight_stats)
                 },
             )

@@ -16,6 +16,9 @@ from ._app_guard import AppGuard as AppGuard
 from ._attribution import AttributionView as AttributionView
 from ._boundary_canvas import BoundaryCanvas as BoundaryCanvas
 from ._controls import MethodControls as MethodControls
+from ._image_view import ExamplePicker as ExamplePicker
+from ._image_view import ImageCanvas as ImageCanvas
+from ._image_view import ImageView as ImageView
 from ._inputs import InputSliders as InputSliders
 from ._network_canvas import NetworkCanvas as NetworkCanvas
 from ._outputs import OutputsView as OutputsView
@@ -61,8 +64,11 @@ __all__ = [
     "CurvesView",
     "DigitPainter",
     "EmbeddingView",
+    "ExamplePicker",
     "FeatureMapView",
     "GradientsView",
+    "ImageCanvas",
+    "ImageView",
     "InputSliders",
     "MethodControls",
     "NetworkCanvas",

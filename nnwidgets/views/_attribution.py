@@ -9,7 +9,19 @@ import ipywidgets as W
 from ..state import ExplorerState
 from ._bars_canvas import BarsCanvas
 from ._base import StateView
-from ._convert import f32, image_table, number, values_table
+from ._convert import (
+    IMAGE_BOX,
+    block_mean,
+    data_range,
+    f32,
+    fit_cell,
+    grey_of,
+    image_map,
+    image_table,
+    number,
+    unit8,
+    values_table,
+)
 from ._heat_canvas import HeatCanvas
 
 #: Images with a longer side are drawn as block means, at most this many cells a side.
@@ -19,25 +31,42 @@ HEAT_SIDE = 32
 class AttributionView(StateView, W.VBox):
     """Draws ``state.attribution``, coloured symmetrically around zero (red < 0 < blue).
 
-    Images: a ``HeatCanvas``, each cell coloured by value / max |value|. Tabular inputs: one
-    bar per feature on a ``BarsCanvas`` (each bar coloured the same way). Either way a step
-    is one message with one float32 buffer and the table of exact values under the chart.
-    Large images are shown smaller, as block means: at most ``HEAT_SIDE`` cells a side in
-    the map and a 16 x 16 grid in the table (``image_table``), each saying so.
+    Images ``(H, W)`` or ``(H, W, C)``: a ``HeatCanvas``, each cell coloured by value / max
+    |value| (``(H, W, C)``: summed over the channels), fitted to a ``box`` px square like the
+    input, with a colour scale; ``mode`` switches between the map and the map as a tint over
+    the input in grey. Tabular inputs: one bar per feature on a ``BarsCanvas`` (each bar
+    coloured the same way). Either way a step is one message with one float32 buffer and
+    the table of exact values under the chart. Large images are shown smaller, as block
+    means: at most ``HEAT_SIDE`` cells a side in the map and a 16 x 16 grid in the table
+    (``image_table``), each saying so.
     """
 
-    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+    def __init__(self, state: ExplorerState, box: int = IMAGE_BOX, **kwargs: object) -> None:
         self.state = state
         self.canvas: BarsCanvas | HeatCanvas
-        if len(state.input_shape) == 2:
-            rows, cols = state.input_shape
+        shape = state.input_shape
+        children: list[W.Widget] = []
+        if len(shape) in (2, 3):
+            rows, cols = shape[:2]
             block = -(-max(rows, cols) // HEAT_SIDE)  # pixels per drawn cell (block_mean)
             side = -(-max(rows, cols) // block)  # drawn cells along the longer side
             self.canvas = HeatCanvas(
-                rows=rows, cols=cols, max_side=HEAT_SIDE, cell_px=max(4, min(32, 256 // side))
+                rows=rows, cols=cols, max_side=HEAT_SIDE, cell_px=fit_cell(side, side, box)
             )
+            self._box = box
+            self._range = data_range(state.dataset.X_train, state.dataset.X_test)
+            self._ink = len(shape) == 2 or shape[2] == 1  # as the painter draws it
+            self.mode = W.ToggleButtons(
+                options=[("map", False), ("on image", True)],
+                value=False,
+                tooltips=["the attribution alone", "the attribution tinting the input (grey)"],
+                style={"button_width": "100px"},
+            )
+            self.mode.add_class("nnw-attribution-mode")
+            self.mode.observe(self._redraw, names="value")
+            children.append(self.mode)
         else:
-            n = math.prod(state.input_shape)
+            n = math.prod(shape)
             self.canvas = BarsCanvas(
                 [self._title()],
                 [n],
@@ -45,43 +74,63 @@ class AttributionView(StateView, W.VBox):
                 item_label="feature",
                 x_label="feature",
                 counts=False,  # the title is the method and class
-                panel_width=620 if n > 12 else 340,
+                panel_width=540 if n > 12 else 340,  # fits a notebook cell on a 700 px page
                 panel_height=300,
             )
-        self._owned = [self.canvas]
+        self._owned = [self.canvas, *children]
         self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.canvas], **kwargs)
+        super().__init__([*children, self.canvas], **kwargs)
         self.add_class("nnw-attribution")
 
     def _title(self) -> str:
         s = self.state
         return f"{s.method} · class {s.class_names[s.explained]}"
 
+    def _names(self, rows: int, cols: int) -> list[str] | tuple[str, ...]:
+        """A name per pixel: the data set's, or ``pixel (r, c)`` where a pixel has channels."""
+        names = self.state.dataset.feature_names
+        if len(names) == rows * cols:
+            return names
+        return [f"pixel ({r}, {c})" for r in range(rows) for c in range(cols)]
+
     def _redraw(self, _: object) -> None:
         s = self.state
-        a = f32(s.attribution)
         gap = s.completeness_gap
         gap = (
             ""
             if gap is None
             else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
         )
-        names, css = s.dataset.feature_names, f"nnw-explained-{s.explained}"
-        table = (image_table if a.ndim == 2 else values_table)(names, a, css, s.version)
-        with self.canvas.hold_sync():  # one message: values, title, gap and exact values
-            if isinstance(self.canvas, HeatCanvas):
-                self.canvas.title = self._title()
-                self.canvas.show(a)
-                b = self.canvas.block
-                if b > 1:  # the map says it is smaller too
-                    rows, cols = a.shape
-                    gap += (
-                        f'<div class="nnw-note nnw-downsampled-map" data-block="{b}">map: a '
-                        f"{-(-rows // b)}×{-(-cols // b)} average of {rows}×{cols} "
-                        f"({b}×{b} pixel blocks)</div>"
-                    )
-            else:
+        css = f"nnw-explained-{s.explained}"
+        if not isinstance(self.canvas, HeatCanvas):
+            a = f32(s.attribution)
+            table = values_table(s.dataset.feature_names, a, css, s.version)
+            with self.canvas.hold_sync():  # one message: values, title, gap and exact values
                 self.canvas.groups = [self._title()]
                 self.canvas.show([a])
+                self.canvas.caption = gap + table
+            return
+        a = image_map(s.attribution)
+        rows, cols = a.shape
+        table = image_table(self._names(rows, cols), a, css, s.version)
+        channels = s.input_shape[2] if len(s.input_shape) == 3 else 1
+        if channels > 1:
+            gap += (
+                f'<div class="nnw-note nnw-channel-sum">map: the sum over {channels} channels</div>'
+            )
+        with self.canvas.hold_sync():  # one message: values, title, gap and exact values
+            self.canvas.title = self._title()
+            self.canvas.show(a)
+            b = self.canvas.block
+            if b > 1:  # the map says it is smaller too
+                gap += (
+                    f'<div class="nnw-note nnw-downsampled-map" data-block="{b}">map: a '
+                    f"{-(-rows // b)}×{-(-cols // b)} average of {rows}×{cols} "
+                    f"({b}×{b} pixel blocks)</div>"
+                )
+            self.canvas.overlay = self.mode.value
+            if self.mode.value:  # the input in grey under the tint (sent only while shown)
+                grey, _ = block_mean(grey_of(s.x), self._box)
+                self.canvas.show_base(unit8(grey, *self._range, ink=self._ink))
             self.canvas.caption = gap + table

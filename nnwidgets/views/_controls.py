@@ -22,6 +22,7 @@ LABELS = {
     "neuron_gradient": "neuron gradient",
 }
 NOISE = ("samples", "sigma", "seed")
+GROUPED = ("superpixel", "baseline_kind")  # the perturbation methods' groups and fill
 #: The state traits each method reads: only their controls are shown.
 SHOWN = {
     "saliency": ("absolute",),
@@ -30,11 +31,11 @@ SHOWN = {
     "smoothgrad": NOISE,
     "smoothgrad_sq": NOISE,
     "vargrad": NOISE,
-    "occlusion": ("window", "stride", "replacement"),
-    "feature_ablation": ("baseline_kind",),
-    "kernel_shap": ("coalitions", "baseline_kind", "seed"),
-    "lime": ("coalitions", "baseline_kind", "seed"),
-    "grad_cam": ("layer",),
+    "occlusion": ("window", "stride", *GROUPED),
+    "feature_ablation": GROUPED,
+    "kernel_shap": ("coalitions", *GROUPED, "seed"),
+    "lime": ("coalitions", *GROUPED, "seed"),
+    "grad_cam": ("layer", "cam_relu"),
     "neuron_gradient": ("layer", "neuron"),
 }
 
@@ -46,9 +47,12 @@ def _settings(state: ExplorerState) -> dict[str, W.Widget]:
         return {"style": narrow, "layout": {"width": width}}
 
     shape = state.input_shape
+    image = len(shape) in (2, 3)
     kinds = ["zero", "mean", *(["blur"] if len(shape) > 1 else []), "uniform", "custom"]
     layers = [("default", ""), *((n, n) for n in state.model.layer_names)]
-    return {
+    side = min(shape[:2])  # an (H, W, C) image's window covers the channels whole
+    cells = [("none", 0), *((f"{c}×{c}", c) for c in (2, 4, 7) if c <= side)]
+    controls = {
         "ig_steps": W.Dropdown(
             options=[8, 16, 32, 64, 128, 256, 512], description="steps", **box("150px")
         ),
@@ -66,17 +70,25 @@ def _settings(state: ExplorerState) -> dict[str, W.Widget]:
         "absolute": W.Checkbox(
             description="absolute value", indent=False, layout={"width": "140px"}
         ),
-        "window": W.IntSlider(min=1, max=min(shape), description="window", **box("220px")),
-        "stride": W.IntSlider(min=1, max=max(1, min(shape)), description="stride", **box("220px")),
-        "replacement": W.FloatText(description="fill value", **box("160px")),
+        "window": W.IntSlider(min=1, max=side, description="window", **box("220px")),
+        "stride": W.IntSlider(min=1, max=side, description="stride", **box("220px")),
         "coalitions": W.Dropdown(
             options=[32, 64, 128, 256, 512, 1024, 2048], description="samples", **box("160px")
         ),
         "layer": W.Dropdown(options=layers, description="layer", **box("200px")),
+        "cam_relu": W.Checkbox(description="ReLU", indent=False, layout={"width": "80px"}),
         "neuron": W.BoundedIntText(
             min=0, max=max(state.model.layer_sizes) - 1, description="neuron", **box("150px")
         ),
     }
+    if image:  # superpixels: square groups of pixels for the perturbation methods
+        controls["superpixel"] = W.Dropdown(
+            options=cells,
+            description="superpixels",
+            style={"description_width": "80px"},
+            layout={"width": "190px"},
+        )
+    return controls
 
 
 class MethodControls(StateView, W.VBox):
@@ -108,8 +120,10 @@ class MethodControls(StateView, W.VBox):
         for name, control in self.settings.items():
             self._link(name, control)
         self._owned = [self.method, self.target, *self.settings.values()]
-        self._watch(self._show, "method")
+        self._watch(self._show, ["method", "superpixel", "feature_mask"])
         self._show(None)
+        self._watch(self._bound, ["window", "stride"])
+        self._bound(None)
         row = W.HBox([self.method, self.target])
         extra = W.HBox(list(self.settings.values()), layout={"flex_flow": "row wrap"})
         self._owned += [row, extra]
@@ -117,6 +131,14 @@ class MethodControls(StateView, W.VBox):
         self.add_class("nnw-method-controls")
 
     def _show(self, _: object) -> None:
-        shown = SHOWN[self.state.method]
+        shown = set(SHOWN[self.state.method])
+        if self.state.superpixel or self.state.feature_mask is not None:
+            shown -= {"window", "stride"}  # occlusion with a mask: one window per group
         for name, control in self.settings.items():
             control.layout.display = None if name in shown else "none"
+
+    def _bound(self, _: object) -> None:
+        """Keep stride <= window on the sliders, as the state does (never clamping a value)."""
+        window, stride = self.state.window, self.state.stride
+        self.settings["stride"].max = max(window, stride, 1)
+        self.settings["window"].min = min(stride, window)

@@ -151,3 +151,95 @@ def image_table(names: Sequence[str], values: Any, css: str, version: int = 0) -
         f'{note}<div class="nnw-grid-scroll" style="{_SCROLL}"><table class="nnw-grid">'
         f"<tr><th></th>{head}</tr>{body}</table></div></details>"
     )
+
+
+#: Side of the square box (screen px) an image input and its attribution map are fitted into:
+#: a 28 x 28 painter and ten classes' probabilities fit side by side on a 700 px page.
+IMAGE_BOX = 264
+
+
+def fit_cell(rows: int, cols: int, box: int = IMAGE_BOX) -> int:
+    """Screen pixels per image cell so ``rows`` x ``cols`` cells fit a ``box`` px square.
+
+    ``floor(box / max(rows, cols))``, at least 1 (an image larger than the box is drawn one
+    screen pixel per cell).
+
+    Examples:
+        >>> fit_cell(8, 8), fit_cell(28, 28), fit_cell(224, 224), fit_cell(500, 20)
+        (33, 9, 1, 1)
+    """
+    return max(1, box // max(rows, cols, 1))
+
+
+def data_range(*arrays: Any) -> tuple[float, float]:
+    """The smallest and largest value over ``arrays``: what images are scaled over for display.
+
+    A constant data set gets a range of width 1 (no division by zero).
+
+    Examples:
+        >>> data_range(np.array([[0.0, 16.0]]), np.array([4.0, -2.0])), data_range(np.ones(2))
+        ((-2.0, 16.0), (1.0, 2.0))
+    """
+    lo = min(float(np.min(a)) for a in arrays)
+    hi = max(float(np.max(a)) for a in arrays)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
+def unit8(x: Any, lo: float, hi: float, *, ink: bool = False) -> np.ndarray:
+    """Values scaled from ``[lo, hi]`` to uint8 ``0..255`` (clipped); ``ink``: ``hi`` is 0.
+
+    Examples:
+        >>> unit8([-1.0, 0.0, 0.5, 1.0, 2.0], 0.0, 1.0).tolist()
+        [0, 0, 128, 255, 255]
+        >>> unit8([0.0, 1.0], 0.0, 1.0, ink=True).tolist()
+        [255, 0]
+    """
+    f = np.clip((np.asarray(x, np.float64) - lo) / (hi - lo), 0.0, 1.0)
+    return np.rint(255 * (1 - f if ink else f)).astype(np.uint8)
+
+
+def channels_of(x: Any) -> np.ndarray:
+    """An image ``(H, W)`` or ``(H, W, C)`` as the 3 channels it is drawn with ``(H, W, 3)``.
+
+    RGB as it is (C = 3), the first three of C > 3, the channel mean in all three otherwise.
+    """
+    a = f32(x)
+    if a.ndim == 2:
+        a = a[..., None]
+    if a.shape[2] >= 3:
+        return a[..., :3]
+    return np.repeat(a.mean(axis=2, keepdims=True), 3, axis=2)
+
+
+def grey_of(x: Any) -> np.ndarray:
+    """An image ``(H, W)`` or ``(H, W, C)`` as one grey channel ``(H, W)``.
+
+    RGB (C >= 3): the luma ``0.299 R + 0.587 G + 0.114 B``; otherwise the channel mean.
+    """
+    a = f32(x)
+    if a.ndim == 2:
+        return a
+    if a.shape[2] >= 3:
+        return f32(a[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))
+    return a.mean(axis=2)
+
+
+def image_map(a: Any) -> np.ndarray:
+    """An attribution of an image input as one value per pixel ``(H, W)``.
+
+    ``(H, W)`` as it is; ``(H, W, C)`` summed over its channels (a pixel's share of the
+    output, so totals such as a completeness gap keep their meaning).
+    """
+    a = f32(a)
+    return a if a.ndim == 2 else a.sum(axis=2, dtype=np.float64).astype(np.float32)
+
+
+def top_features(a: Any, k: int) -> list[int]:
+    """The indices of the ``k`` largest ``|a|`` (largest first; ties: the lower index).
+
+    Examples:
+        >>> top_features([0.1, -3.0, 2.0, 0.0], 2)
+        [1, 2]
+    """
+    v = np.abs(f32(a).ravel())
+    return np.argsort(-v, kind="stable")[:k].tolist()

@@ -1,4 +1,4 @@
-"""d loss / d params: one layer's weight gradient as a heat map and every layer's norm as bars."""
+"""d loss / d params: one parameter array's gradient as a heat map, every layer's norm as bars."""
 
 from __future__ import annotations
 
@@ -6,40 +6,51 @@ import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
+from ..models import param_groups
 from ..state import ExplorerState
 from ._base import StateView, steady_scale
 from ._convert import f32, number, values_table
 from ._feature_maps import MatrixPlot
 from ._outputs import label_dropdown, loss_html
-from ._weights_view import SCHEME, as_matrix, weight_layers
+from ._weights_view import SCHEME, as_matrix, channels_first, shown_as_matrix, weight_arrays
 
 
 class GradientsView(StateView, W.VBox):
-    """``state.param_grads[i]["w"]`` of a chosen layer and ``state.grad_norms`` of all layers.
+    """d loss / d θ of a chosen parameter array and ``state.grad_norms`` of every layer.
 
-    The norms, one bar per layer with parameters (weights and biases together), show
-    vanishing or exploding gradients at a glance. The loss is the cross-entropy for the true
-    label picked here (``state.label``). The heat map's colour scale is symmetric around zero,
-    ±max |gradient| of the layer shown (a display limit, like the attribution view's).
+    The norms, one bar per layer with parameters (all its arrays together), show vanishing
+    or exploding gradients at a glance. The loss is the cross-entropy for the true label
+    picked here (``state.label``). The heat map's colour scale is symmetric around zero,
+    ±max |gradient| of the array shown (a display limit, like the attribution view's).
 
     Args:
-        state: the Explorer's state (a Sequential model with trainable ``params``).
-        layer: the layer shown first (default: the first layer with parameters).
+        state: the Explorer's (or Playground's) state.
+        layer: the array shown first (``"dense_1.w"``; a layer's name picks its first
+            matrix); default: the first matrix.
     """
 
     def __init__(self, state: ExplorerState, layer: str | None = None, **kwargs: object) -> None:
         self.state = state
-        self.index = weight_layers(state) if state.param_grads is not None else {}
+        # named from the parameters: the gradients of a new network (Playground) come later
+        self.index = {} if state.param_grads is None else weight_arrays(state)
         if not self.index:
-            note = W.HTML('<div class="nnw-note">gradients need a Sequential model</div>')
+            note = W.HTML(
+                '<div class="nnw-note">no gradients to show: the model has no float '
+                "parameters</div>"
+            )
             self._owned = [note]
             super().__init__([note], **kwargs)
             self.add_class("nnw-gradients")
             return
         names = list(self.index)
+        self.groups = list(param_groups(state.model, state.params))
+        matrices = [n for n in names if shown_as_matrix(self.index[n])] or names
         if layer is not None and layer not in names:
-            raise ValueError(f"layer: expected one of {names}, got {layer!r}")
-        self.layer = W.Dropdown(options=names, value=layer or names[0], description="layer")
+            picked = [n for n in matrices if n.rsplit(".", 1)[0] == layer]
+            if not picked:
+                raise ValueError(f"layer: expected one of {names}, got {layer!r}")
+            layer = picked[0]
+        self.layer = W.Dropdown(options=names, value=layer or matrices[0], description="array")
         # the Playground's state has no single true label: its loss is the training set's
         self.label = label_dropdown(state) if hasattr(state, "label") else None
         if self.label is not None:
@@ -53,7 +64,7 @@ class GradientsView(StateView, W.VBox):
         )
         xs, ys = bq.OrdinalScale(), steady_scale(min=0.0)  # no axis redraw per step
         self.norms = bq.Bars(
-            x=names,
+            x=self.groups,
             y=f32(state.grad_norms),
             scales={"x": xs, "y": ys},
             padding=0.2,
@@ -80,14 +91,19 @@ class GradientsView(StateView, W.VBox):
         self.add_class("nnw-gradients")
 
     def _grad(self) -> tuple[np.ndarray, tuple[int, ...] | None, tuple[str, str]]:
-        return as_matrix(self.state.param_grads[self.index[self.layer.value]]["w"])
+        name = self.layer.value
+        try:
+            g = weight_arrays(self.state, self.state.param_grads)[name]
+        except (KeyError, ValueError):  # the last network's gradients: zeros until the next
+            g = np.zeros(np.shape(self.index[name]), np.float32)
+        return as_matrix(g, channels_first(self.state))
 
     def _draw_layer(self, _: object) -> None:
         """The heat map of the selected layer's weight gradient (and its colour limits)."""
         matrix, tiles, labels = self._grad()
         self.limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
         self.matrix.show(matrix / np.float32(self.limit), tiles, labels)
-        self.matrix.figure.title = f"dL/dθ · {self.layer.value}.w{self.matrix.note}"
+        self.matrix.figure.title = f"dL/dθ · {self.layer.value}{self.matrix.note}"
 
     def _redraw(self, change: object) -> None:
         s = self.state
@@ -104,5 +120,5 @@ class GradientsView(StateView, W.VBox):
             f"{number(self.limit)}</b></div>"
         )
         self.readout.value = (
-            scale + loss + values_table(list(self.index), s.grad_norms, "nnw-grad-norms", s.version)
+            scale + loss + values_table(self.groups, s.grad_norms, "nnw-grad-norms", s.version)
         )

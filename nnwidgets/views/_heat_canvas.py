@@ -20,15 +20,51 @@ from ._convert import block_mean
 _ESM = (
     COMMON_JS
     + """
-const TOP = 24, LEFT = 24, BOTTOM = 20, RIGHT = 6;  // mirror _heat_canvas.py
+const TOP = 24, LEFT = 24, BOTTOM = 48, RIGHT = 10;  // mirror _heat_canvas.py
+const ALPHA = 0.85;  // overlay: |value| = limit is drawn at this opacity over the image
+const FADE = 0.5;  // overlay: the picture blended this far towards white, so tints show on ink
 function render({ model, el }) {
   const { canvas, ctx, at, tell } = tippedCanvas(el, "nnw-heat-canvas");
+  const under = document.createElement("canvas"), uctx = under.getContext("2d");
   let frame = 0;
   const geometry = () => {  // rows x cols: the drawn cells, each a b x b block of the image
-    const b = Math.max(1, model.get("block")), px = model.get("cell_px");
+    const b = Math.max(1, model.get("block")), px = Math.max(1, model.get("cell_px"));
     const R = model.get("rows"), C = model.get("cols");
     const rows = Math.ceil(R / b), cols = Math.ceil(C / b);
     return { rows, cols, R, C, b, px, W: LEFT + cols * px + RIGHT, H: TOP + rows * px + BOTTOM };
+  };
+  const tint = (f) => {  // overlay colour: red < 0 < blue, opacity growing with |f|
+    const c = f < 0 ? RED : BLUE_DARK, a = ALPHA * Math.min(1, Math.abs(f));
+    return `rgba(${c.join(",")},${a.toFixed(3)})`;
+  };
+  const drawBase = (x, y, w, h) => {  // the input in grey under the overlay; false: none yet
+    const br = model.get("base_rows"), bc = model.get("base_cols");
+    const g = arr(model.get("base"), Uint8Array);
+    if (!br || !bc || g.length !== br * bc) return false;
+    under.width = bc; under.height = br;
+    const image = uctx.createImageData(bc, br);
+    for (let i = 0; i < g.length; i++) {
+      const v = Math.round(g[i] + FADE * (255 - g[i]));
+      image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = v;
+      image.data[4 * i + 3] = 255;
+    }
+    uctx.putImageData(image, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(under, x, y, w, h);
+    return true;
+  };
+  const legend = (x, y, w, lim, over) => {  // the colour scale: -limit, 0, +limit
+    for (let i = 0; i < w; i++) {
+      const f = (2 * (i + 0.5)) / w - 1;
+      if (over) { ctx.fillStyle = "#999"; ctx.fillRect(x + i, y, 1, 9); }
+      ctx.fillStyle = over ? tint(f) : diverging(f); ctx.fillRect(x + i, y, 1, 9);
+    }
+    ctx.strokeStyle = "#aaa"; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, 8);
+    ctx.fillStyle = "#444"; ctx.textBaseline = "top";
+    const label = (v) => Number(v.toPrecision(2)).toString().replace(/-/g, "\u2212");
+    ctx.textAlign = "left"; ctx.fillText(label(-lim), x, y + 11);
+    ctx.textAlign = "center"; ctx.fillText("0", x + w / 2, y + 11);
+    ctx.textAlign = "right"; ctx.fillText("+" + label(lim), x + w, y + 11);
   };
   const draw = () => {
     const { rows, cols, b, px, W, H } = geometry(), dpr = window.devicePixelRatio || 1;
@@ -40,13 +76,14 @@ function render({ model, el }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0); ctx.clearRect(0, 0, W, H);
     ctx.font = "11px sans-serif"; ctx.fillStyle = "#333";
     ctx.textAlign = "center"; ctx.textBaseline = "alphabetic";
-    ctx.fillText(model.get("title"), LEFT + cols * px / 2, 15);
+    ctx.fillText(model.get("title"), LEFT + cols * px / 2, 15, W - 4);
+    const over = model.get("overlay") && drawBase(LEFT, TOP, cols * px, rows * px);
     let sum = 0;
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
       const y = v[r * cols + c];
       const ok = y === y && Math.abs(y) !== Infinity;
       if (ok) sum += y;
-      ctx.fillStyle = ok ? diverging(y / lim) : "#ddd";
+      ctx.fillStyle = ok ? (over ? tint(y / lim) : diverging(y / lim)) : "#ddd";
       ctx.fillRect(LEFT + c * px, TOP + r * px, px, px);
     }
     ctx.fillStyle = "#666"; ctx.textBaseline = "top";  // pixel indices, spaced not to overlap
@@ -59,8 +96,10 @@ function render({ model, el }) {
     for (let r = 0, down = Math.ceil(14 / px); r < rows; r += down) {
       ctx.fillText(String(r * b), LEFT - 4, TOP + (r + 0.5) * px);
     }
+    legend(LEFT, TOP + rows * px + 20, cols * px, lim, over);
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
+    canvas.dataset.overlay = over ? "1" : "0";
   };
   const schedule = inNextFrame(draw);
   canvas.addEventListener("pointermove", (ev) => {
@@ -73,7 +112,7 @@ function render({ model, el }) {
     tell(x, y, b > 1 ? `rows ${span(r, R)}, cols ${span(c, C)}: mean ${shown}` :
       `row ${r}, col ${c}: ${shown}`);
   });
-  const keys = ["rows", "cols", "block", "cell_px", "values", "limit", "title"];
+  const keys = ["rows", "cols", "block", "cell_px", "values", "limit", "title", "overlay", "base"];
   return follow(model, keys, draw, schedule, el);
 }
 export default { render };
@@ -84,7 +123,11 @@ export default { render };
 class HeatCanvas(anywidget.AnyWidget):
     """A ``rows`` x ``cols`` heat map: each cell coloured by value / ``limit``, red < 0 < blue.
 
-    Hovering shows a cell's row, column and value. ``show`` sets the values and the colour
+    A colour scale (-limit, 0, +limit) is drawn under the map. With ``overlay`` on, the map
+    is drawn over ``base`` (a grey picture of the input, ``show_base``, faded halfway to white
+    so that tints show on dark pixels too): each cell tinted red
+    or blue with an opacity that grows with |value|. Hovering shows a cell's row, column and
+    value. ``show`` sets the values and the colour
     limit (their largest magnitude) in one message. An image with a side above ``max_side``
     is drawn as the means of square ``block`` x ``block`` pixel blocks (``block_mean``), so a
     step stays small however large the input; the axes and hover text still name pixels.
@@ -106,6 +149,10 @@ class HeatCanvas(anywidget.AnyWidget):
     )
     limit = t.Float(1.0, help="|value| drawn at full colour (> 0).").tag(sync=True)
     title = t.Unicode("", help="Text above the map.").tag(sync=True)
+    overlay = t.Bool(False, help="Draw the map as a tint over ``base``.").tag(sync=True)
+    base = t.Bytes(b"", help="uint8 grey picture under the overlay, row-major.").tag(sync=True)
+    base_rows = t.Int(0, help="Rows of ``base``.").tag(sync=True)
+    base_cols = t.Int(0, help="Columns of ``base``.").tag(sync=True)
 
     def show(self, values: Any) -> None:
         """Draw ``values`` (``(rows, cols)``), coloured over their largest finite magnitude.
@@ -124,3 +171,12 @@ class HeatCanvas(anywidget.AnyWidget):
         with self.hold_sync():
             self.set_trait("block", block)
             self.values, self.limit = drawn.tobytes(), limit
+
+    def show_base(self, grey: Any) -> None:
+        """Set the picture under the overlay: uint8 grey of any shape ``(r, c)``."""
+        g = np.asarray(grey)
+        if g.ndim != 2 or g.dtype != np.uint8:
+            raise ValueError(f"grey: expected a 2-D uint8 array, received {g.dtype} {g.shape}")
+        with self.hold_sync():
+            self.base_rows, self.base_cols = g.shape
+            self.base = g.tobytes()

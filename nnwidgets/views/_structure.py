@@ -8,6 +8,7 @@ import itertools
 import ipywidgets as W
 import numpy as np
 
+from ..models import param_groups
 from ..state import ExplorerState
 from ._base import StateView
 from ._convert import f32, values_table
@@ -54,20 +55,33 @@ class StructureView(StateView, W.VBox):
         ]
 
     def _links(self, columns: list[tuple[str, np.ndarray]], shown: list[np.ndarray]) -> list:
-        """One (shown j, shown j + 1) matrix per consecutive column pair; NaN: no link."""
+        """One (shown j, shown j + 1) matrix per consecutive column pair; NaN: no link.
+
+        Column ``j + 1`` is a layer; its module's matrix of shape (column j, column j + 1)
+        (or its transpose: Equinox, PyTorch) are the links. Conv kernels, pooling or a
+        layer of another size in between: no one-to-one links (the columns stand alone).
+        """
         s = self.state
         blocks = [
             np.full((len(a), len(b)), np.nan, np.float32) for a, b in itertools.pairwise(shown)
         ]
-        source = s.param_grads if self.mode.value == "gradients" else s.params
-        if not isinstance(source, (tuple, list)) or not all(isinstance(p, dict) for p in source):
-            return blocks  # a plain function model: no weights to draw
-        layers = [p for p in source if p]
-        for j, p in enumerate(layers[: len(blocks)]):  # layer j's weights: column j -> j + 1
-            w = f32(p["w"])
-            if w.ndim != 2 or w.shape[0] != len(columns[j][1]):
-                continue  # conv kernels or pooling in between: no one-to-one links
-            blocks[j] = w[np.ix_(shown[j], shown[j + 1])]
+        tree = s.param_grads if self.mode.value == "gradients" else s.params
+        if tree is None:
+            return blocks
+        try:
+            groups = param_groups(s.model, tree)
+        except Exception:  # parameters the model cannot name: no links
+            return blocks
+        for j in range(len(blocks)):
+            n_in, n_out = len(columns[j][1]), len(columns[j + 1][1])
+            for w in groups.get(columns[j + 1][0], {}).values():
+                w = f32(w)
+                if w.ndim == 2 and w.shape == (n_in, n_out):
+                    blocks[j] = w[np.ix_(shown[j], shown[j + 1])]
+                    break
+                if w.ndim == 2 and w.shape == (n_out, n_in):
+                    blocks[j] = w.T[np.ix_(shown[j], shown[j + 1])]
+                    break
         return blocks
 
     def _redraw(self, _: object) -> None:

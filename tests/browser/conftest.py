@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from playwright.sync_api import sync_playwright
 
-from nnwidgets.models import pretrained
+from nnwidgets.models import adapt, load_dataset, pretrained
 
 from . import nnw_browser as nb
 
@@ -77,7 +78,17 @@ def models():
         "digits": pretrained("digits"),
         "playground": cancer,
         "restart": pretrained("iris"),
+        "flax": flax_model(),
     }
+
+
+def flax_model():
+    """The "flax" notebook's model, read here the way the Explorer reads it."""
+    namespace: dict = {}
+    exec(nb.FLAX_MODEL, namespace)  # the notebook's own cell: the same weights (Rngs(0))
+    data = load_dataset("digits")
+    model, params = adapt(namespace["model"], None, data.X_test)
+    return SimpleNamespace(model=model, params=params, dataset=data)
 
 
 class ExplorerPage:
@@ -105,7 +116,7 @@ class ExplorerPage:
         readouts and the attribution on the page must both be those of the snapped input.
         """
         x0 = np.array(self.model.dataset.X_test[0], dtype=np.float32)
-        if self.notebook == "digits":
+        if self.notebook in ("digits", "flax"):
             return x0
         x0 = np.array([round(float(v), 2) for v in x0], dtype=np.float32)
         shown = nb.slider_values(self.page).astype(np.float32)
@@ -159,6 +170,12 @@ def tabular(request, explorer_pages):
 def playground(request, explorer_pages):
     """The page with a Playground (circle, 4-4 tanh) above a breast-cancer Explorer."""
     yield from _explorer(request, explorer_pages, "playground")
+
+
+@pytest.fixture
+def flax_digits(request, explorer_pages):
+    """The Explorer page of a Flax NNX model on the digits, built in its notebook."""
+    yield from _explorer(request, explorer_pages, "flax")
 
 
 @pytest.fixture

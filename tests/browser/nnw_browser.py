@@ -54,7 +54,30 @@ NOTEBOOKS = {
     ),
     # restarted and killed by test_kernel_restart_browser.py: a kernel no other test shares
     "restart": 'from nnwidgets import Explorer\nExplorer("iris")',
+    # a user's own Flax NNX model, as it is (the test builds the same model: FLAX_MODEL)
+    "flax": None,
 }
+#: The Flax NNX model of the "flax" notebook (deterministic: nnx.Rngs(0)), a cell of its own.
+FLAX_MODEL = """\
+from flax import nnx
+
+
+class DigitsMLP(nnx.Module):
+    def __init__(self, rngs):
+        self.hidden = nnx.Linear(64, 32, rngs=rngs)
+        self.out = nnx.Linear(32, 10, rngs=rngs)
+
+    def __call__(self, x):  # a batch of (8, 8) digits
+        return self.out(nnx.relu(self.hidden(x.reshape(x.shape[0], -1))))
+
+
+model = DigitsMLP(nnx.Rngs(0))
+"""
+NOTEBOOKS["flax"] = (
+    FLAX_MODEL
+    + "from nnwidgets import Explorer\nfrom nnwidgets.models import load_dataset\n"
+    + 'Explorer(model, data=load_dataset("digits"))'
+)
 SERVER_START_TIMEOUT = 120.0  # s; JupyterLab on 2 busy cores takes 5-20 s
 EXPLORER_TIMEOUT = 120.0  # s; page load + kernel start + jax import + first compile
 UPDATE_TIMEOUT = 20.0  # s; one slider step / one painted pixel until the page shows it

@@ -141,6 +141,39 @@ def test_painting_a_pixel_updates_probabilities_and_attribution(digits):
     nb.screenshot(page, digits.artifact)
 
 
+def test_a_flax_models_explorer_follows_a_painted_stroke(flax_digits):
+    """A user's Flax NNX module, given as it is: a stroke across the canvas updates every
+    plot with the values of the module's own forward pass and gradient."""
+    page, x = flax_digits.page, flax_digits.x.copy()
+    np.testing.assert_array_equal(nb.canvas_values(page).reshape(8, 8), x)
+    assert_page_shows_kernel(page, flax_digits.model, x)
+    summary = page.locator(".nnw-layer-summary").text_content()  # the network tab's table
+    assert "hidden" in summary and "out" in summary and "relu" in summary  # submodules by path
+    before = nb.text_of(page, nb.PROBS)
+
+    canvas = page.locator(".nnw-digit-painter canvas.nnw-paint-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    cell_w, cell_h = box["width"] / 8, box["height"] / 8
+    row = 1  # a stroke along row 1, columns 1 -> 6
+    page.mouse.move(box["x"] + 1.5 * cell_w, box["y"] + (row + 0.5) * cell_h)
+    page.mouse.down()
+    for col in range(1, 7):
+        page.mouse.move(box["x"] + (col + 0.5) * cell_w, box["y"] + (row + 0.5) * cell_h)
+    page.mouse.up()
+    nb.wait_text_change(page, nb.PROBS, before)
+    nb.wait_quiet(page, quiet_ms=600)
+
+    shown = nb.canvas_values(page).reshape(8, 8)
+    assert (shown[row, 1:7] > x[row, 1:7]).sum() >= 4, shown[row]  # the stroke was painted
+    e = assert_page_shows_kernel(page, flax_digits.model, shown.astype(np.float32))
+    read = flax_digits.model  # the module as the Explorer reads it, and its nnx.Param state
+    user = read.model.logits(read.params, shown.astype(np.float32))
+    np.testing.assert_allclose(e.logits, user, rtol=1e-5, atol=1e-6)
+    flax_digits.x = shown.astype(np.float32)
+    nb.screenshot(page, flax_digits.artifact)
+
+
 def test_clicking_an_activation_bar_explains_that_neuron(tabular):
     """A click on bar 5 of the first layer's panel (BarsCanvas hit-testing in the page) makes
     the kernel explain that neuron; choosing saliency again brings the page back."""
