@@ -271,6 +271,9 @@ def test_images_open_as_images_with_feature_maps_and_grad_cam(kind):
         assert ex.tab_view(title) is not None and not s.error, (title, s.error)
     s.embed_layer = conv
     assert s.embedding_points.shape == (40, 2) and not s.error
+    network = ex.tab_view("network")  # the image and the feature maps: boxes with their shape
+    assert network.canvas.boxes == [0, 1]
+    assert network.canvas.box_shapes == ["×".join(map(str, hw)), "8×8×4"]
     weights = ex.tab_view("weights")
     kernels = [n for n in weights.layer.options if np.ndim(s.weight_summary[n].counts)]
     assert any(n.startswith(conv) for n in kernels)

@@ -132,10 +132,18 @@ function render({ model, el }) {
     });
     ctx.fillStyle = "#444"; ctx.font = "11px sans-serif"; ctx.textBaseline = "alphabetic";
     let first = 0;
+    const boxes = model.get("boxes"), shapes = model.get("box_shapes");
     cols.forEach((n, k) => {
       const names = model.get("column_names");
       if (n > 0 && names[k] !== undefined) {
         ctx.textAlign = "center"; ctx.fillText(names[k], pos[first][0], TOP - 8);
+      }
+      const b = boxes.indexOf(k);
+      if (n > 0 && b >= 0) {  // not a dense layer: its shown values in a box, its shape below
+        const x = pos[first][0], y0 = pos[first][1] - s, y1 = pos[first + n - 1][1] + s;
+        ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = "#888"; ctx.lineWidth = 1;
+        ctx.strokeRect(x - s, y0, 2 * s, y1 - y0); ctx.restore();
+        ctx.textAlign = "center"; ctx.fillText(shapes[b] || "", x, Math.min(H - 2, y1 + 12));
       }
       first += n;
     });
@@ -177,6 +185,7 @@ function render({ model, el }) {
     show(x, y, `${what}: ${name(k, i)} → ${name(k + 1, j)}`);
   });
   const keys = ["columns", "column_names", "input_labels", "thumb_size", "thumbs", "node_values",
+    "boxes", "box_shapes",
     "links", "link_limit", "selected", "width_px", "height_px", "node_px", "node_labels",
     "node_limit", "palette"];
   return follow(model, keys, draw, schedule, el);
@@ -236,6 +245,10 @@ class NetworkCanvas(anywidget.AnyWidget):
     ).tag(sync=True)
     columns = t.List(t.Int(), help="Node count per column, input first.").tag(sync=True)
     column_names = t.List(t.Unicode(), help="Name drawn above each column.").tag(sync=True)
+    boxes = t.List(
+        t.Int(), help="Columns drawn in a dashed box (layers that are not dense: no links)."
+    ).tag(sync=True)
+    box_shapes = t.List(t.Unicode(), help="Text under each box (the layer's shape).").tag(sync=True)
     input_labels = t.List(t.Unicode(), help="Label left of each input node.").tag(sync=True)
     thumb_size = t.Int(0, help="Thumbnail side T in pixels (0 = plain circles).").tag(sync=True)
     thumbs = t.Bytes(b"", help="uint8 (nodes, T, T); 0 = orange, 128 = white, 255 = blue.").tag(

@@ -26,7 +26,8 @@ class StructureView(StateView, W.VBox):
     """Input, then every traced layer as a column of nodes coloured by the current values.
 
     Wide columns show the top ``k`` values by magnitude (a note says how many are hidden).
-    Links join consecutive columns through a Dense layer's weights, coloured and sized by
+    Layers that are not vectors (images, feature maps) are drawn in a dashed box with their
+    shape. Links join consecutive columns through a dense layer's weights, coloured and sized by
     weight or, with the toggle, by the loss gradient of that weight ("gradient flow"). The
     picture is a ``NetworkCanvas``: one message per step with the node values as a binary
     buffer and, as its caption, the colour limits, the hidden-node note and the exact values
@@ -109,6 +110,11 @@ class StructureView(StateView, W.VBox):
         with self.canvas.hold_sync():  # one message: node values (links), limits, caption
             self.canvas.columns = [len(i) for i in shown]
             self.canvas.column_names = [name for name, _ in columns]
+            # feature maps and other non-vector layers: a box with their shape, no links
+            shapes = [tuple(self.state.input_shape), *self.state.model.layer_shapes]
+            boxes = [k for k, shape in enumerate(shapes) if len(shape) != 1]
+            self.canvas.boxes = boxes
+            self.canvas.box_shapes = ["×".join(map(str, shapes[k])) for k in boxes]
             self.canvas.link_label = what
             self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
             self.canvas.caption = title + note + table
