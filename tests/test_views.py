@@ -167,7 +167,7 @@ def test_method_dropdown_switches_attribution_and_shows_gap():
     np.testing.assert_allclose(drawn(attr_view), e.attribution, rtol=1e-5, atol=1e-7)
     assert "completeness gap" in attr_view.canvas.caption
     name = ex.state.class_names[ex.state.explained]
-    assert attr_view.canvas.groups == [f"integrated_gradients · class {name}"]  # the title
+    assert attr_view.canvas.groups == [f"integrated gradients · class {name}"]  # menu's name
     controls.target.set_state({"index": 3})  # "predicted", then the classes
     assert ex.state.target == 2 and ex.state.explained == 2
     controls.target.set_state({"index": 0})
@@ -490,3 +490,31 @@ def test_apps_carry_a_app_guard_for_their_own_root():
         assert guards[0].layout.display == "none"
     ex.close()
     pg.close()
+
+
+def test_what_a_new_user_saw_names_methods_outputs_and_neurons():
+    """Menu names in titles, feature names on the bars, every output in the network, Grad-CAM
+    offered only where it works, and neuron gradient on a neuron that is active."""
+    from nnwidgets.views import AttributionView, MethodControls, StructureView
+
+    tabular = build_state("breast_cancer", method="feature_ablation")
+    bars = AttributionView(tabular)
+    assert bars.canvas.groups == [
+        "feature ablation · class " + tabular.class_names[tabular.explained]
+    ]
+    assert bars.canvas.labels == list(tabular.dataset.feature_names)
+    assert "grad_cam" not in [v for _, v in MethodControls(tabular).method.options]
+    digits = build_state("digits")
+    net = StructureView(digits)
+    assert net.canvas.columns[-1] == 10  # every class, whatever its value
+    assert "grad_cam" in [v for _, v in MethodControls(build_state("digits_cnn")).method.options]
+    layer = digits.model.layer_names[0]
+    acts = np.ravel(digits.activations[layer])
+    dead = int(np.flatnonzero(acts == 0)[0])
+    with digits.batch():
+        digits.layer, digits.neuron = layer, dead
+    digits.method = "neuron_gradient"
+    assert digits.neuron != dead and acts[digits.neuron] != 0
+    assert np.abs(digits.attribution).max() > 0 and "all zero" not in digits.notice
+    heat = AttributionView(digits)
+    assert heat.canvas.title == f"neuron gradient · {layer}[{digits.neuron}]"

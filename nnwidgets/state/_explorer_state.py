@@ -216,6 +216,11 @@ class ExplorerState(ShowsObserverErrors):
         return tuple(self.model.input_shape)
 
     @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods this model supports (Grad-CAM needs a layer of feature maps)."""
+        return tuple(m for m in METHODS if m != "grad_cam" or conv_layers(self.model))
+
+    @property
     def class_names(self) -> tuple[str, ...]:
         """Names of the output classes."""
         return self.dataset.class_names
@@ -466,11 +471,27 @@ class ExplorerState(ShowsObserverErrors):
     def _inputs_changed(self, change: t.Bunch) -> None:
         if self._restoring or not self._ready:
             return
+        if change.name == "method" and change.new == "neuron_gradient":
+            self._active_neuron()
         if change.new is not change.old:  # a refused value comes back as the old
             if self._batching:
                 self._pending = True
             else:
                 self.recompute()
+
+    def _active_neuron(self) -> None:
+        """A silent neuron (a dead ReLU: an all-zero map) gives way to the layer's most active.
+
+        Called when neuron_gradient is chosen; set without a recompute of its own.
+        """
+        layer = self.layer or self.model.layer_names[0]
+        values = np.ravel(self.activations.get(layer, ()))
+        if values.size and values[self.neuron % values.size] == 0 and np.abs(values).max() > 0:
+            self._restoring = True  # the method's own recompute follows
+            try:
+                self.neuron = int(np.argmax(np.abs(values)))
+            finally:
+                self._restoring = False
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

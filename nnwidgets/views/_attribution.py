@@ -9,6 +9,7 @@ import ipywidgets as W
 from ..state import ExplorerState
 from ._bars_canvas import BarsCanvas
 from ._base import StateView
+from ._controls import LABELS
 from ._convert import (
     IMAGE_BOX,
     block_mean,
@@ -76,6 +77,7 @@ class AttributionView(StateView, W.VBox):
                 counts=False,  # the title is the method and class
                 panel_width=540 if n > 12 else 340,  # fits a notebook cell on a 700 px page
                 panel_height=300,
+                labels=list(state.dataset.feature_names),  # the features' names, not 0..n-1
             )
         self._owned = [self.canvas, *children]
         self._redraw(None)
@@ -84,8 +86,12 @@ class AttributionView(StateView, W.VBox):
         self.add_class("nnw-attribution")
 
     def _title(self) -> str:
+        """The method as the menu names it, and what it explains (a class or a neuron)."""
         s = self.state
-        return f"{s.method} · class {s.class_names[s.explained]}"
+        if s.method == "neuron_gradient":
+            layer = s.layer or s.model.layer_names[0]
+            return f"{LABELS[s.method]} · {layer}[{s.neuron}]"
+        return f"{LABELS[s.method]} · class {s.class_names[s.explained]}"
 
     def _names(self, rows: int, cols: int) -> list[str] | tuple[str, ...]:
         """A name per pixel: the data set's, or ``pixel (r, c)`` where a pixel has channels."""

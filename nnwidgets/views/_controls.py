@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..state import METHODS, ExplorerState
+from ..state import ExplorerState
 from ._base import StateView
 
 LABELS = {
@@ -22,6 +22,7 @@ LABELS = {
     "neuron_gradient": "neuron gradient",
 }
 NOISE = ("samples", "sigma", "seed")
+
 GROUPED = ("superpixel", "baseline_kind")  # the perturbation methods' groups and fill
 #: The state traits each method reads: only their controls are shown.
 SHOWN = {
@@ -97,7 +98,7 @@ class MethodControls(StateView, W.VBox):
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
         self.method = W.Dropdown(
-            options=[(LABELS[m], m) for m in METHODS],
+            options=[(LABELS[m], m) for m in state.methods],  # what this model supports
             description="method",
             style={"description_width": "60px"},
             layout={"width": "250px"},

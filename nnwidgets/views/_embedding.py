@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import bqplot as bq
 import ipywidgets as W
 
@@ -38,7 +40,14 @@ class EmbeddingView(StateView, W.VBox):
         self._link("embed_layer", self.layer)
         self.method = W.ToggleButtons(options=[("PCA", "pca"), ("t-SNE", "tsne")])
         self._link("embed_method", self.method)
-        self.progress = W.FloatProgress(value=1.0, min=0.0, max=1.0, layout={"width": "160px"})
+        self.progress = W.FloatProgress(
+            value=1.0,
+            min=0.0,
+            max=1.0,
+            description="t-SNE",
+            style={"description_width": "45px"},
+            layout={"width": "210px"},
+        )
         self.progress.add_class("nnw-embedding-progress")
         xs, ys = steady_scale(), steady_scale()
         cs = bq.OrdinalColorScale(colors=PALETTE[: max(2, len(state.class_names))])
@@ -50,6 +59,7 @@ class EmbeddingView(StateView, W.VBox):
             default_size=12,
             opacities=[0.6],
         )
+        self.legend = W.HTML(self._legend())  # which colour is which class
         self.current = bq.Scatter(
             x=[],
             y=[],
@@ -62,12 +72,16 @@ class EmbeddingView(StateView, W.VBox):
         self.figure = bq.Figure(
             marks=[self.cloud, self.current],
             title="the layer over the data set (PCA or t-SNE)",
-            axes=[bq.Axis(scale=xs, label="PC 1"), bq.Axis(scale=ys, side="left", label="PC 2")],
+            axes=[
+                bq.Axis(scale=xs, label="PC 1", num_ticks=5, tick_format=".2~g"),
+                bq.Axis(scale=ys, side="left", label="PC 2", num_ticks=5, tick_format=".2~g"),
+            ],
             fig_margin={"top": 35, "bottom": 40, "left": 50, "right": 10},
             layout={"width": "420px", "height": "360px"},
         )
         self.readout = W.HTML()
         self._owned = [self.layer, self.method, self.progress, self.figure, self.readout]
+        self._owned.append(self.legend)
         self._watch(self._refit, "embedding_points")
         self._watch(self._progress, "embedding_progress")
         self._watch(self._redraw, "version")
@@ -75,8 +89,24 @@ class EmbeddingView(StateView, W.VBox):
         self._redraw(None)
         controls = W.HBox([self.layer, self.method, self.progress])
         self._owned.append(controls)
-        super().__init__([controls, self.figure, self.readout], **kwargs)
+        body = W.HBox([self.figure, self.legend])
+        self._owned.append(body)
+        super().__init__([controls, body, self.readout], **kwargs)
         self.add_class("nnw-embedding")
+
+    def _legend(self) -> str:
+        names = self.state.class_names
+        colours = PALETTE[: max(2, len(names))]
+        rows = "".join(
+            f'<div><span style="color:{colours[i % len(colours)]}">●</span> '
+            f"{html.escape(str(n))}</div>"
+            for i, n in enumerate(names)
+        )
+        return f'<div class="nnw-embedding-legend"><b>class</b>{rows}</div>'
+
+    def _axes(self) -> tuple[str, str]:
+        """PCA's components, or t-SNE's two (unitless) dimensions."""
+        return ("PC 1", "PC 2") if self.state.embed_method == "pca" else ("t-SNE 1", "t-SNE 2")
 
     def _refit(self, _: object) -> None:
         s = self.state
@@ -84,15 +114,20 @@ class EmbeddingView(StateView, W.VBox):
         with self.cloud.hold_sync():
             self.cloud.x, self.cloud.y = points[:, 0], points[:, 1]
             self.cloud.color = [s.class_names[k] for k in s.embedding_labels]
+        x_axis, y_axis = self.figure.axes if hasattr(self, "figure") else (None, None)
+        if x_axis is not None:
+            x_axis.label, y_axis.label = self._axes()
+        self.progress.layout.visibility = "visible" if s.embed_method == "tsne" else "hidden"
 
     def _progress(self, change: object) -> None:
         self.progress.value = self.state.embedding_progress
 
     def _redraw(self, _: object) -> None:
         p = f32(self.state.embedding)
+        a, b = self._axes()
         with self.current.hold_sync():
             self.current.x, self.current.y = p[:1], p[1:2]
         self.readout.value = (
             f'<span class="nnw-embedding-point" data-version="{self.state.version}">'
-            f"current input: PC1 <b>{number(p[0])}</b>, PC2 <b>{number(p[1])}</b></span>"
+            f"current input: {a} <b>{number(p[0])}</b>, {b} <b>{number(p[1])}</b></span>"
         )

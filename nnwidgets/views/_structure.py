@@ -87,7 +87,8 @@ class StructureView(StateView, W.VBox):
 
     def _redraw(self, _: object) -> None:
         columns = self._columns()
-        shown = [_top(v, self.k) for _, v in columns]
+        # the top k of each layer by |value|, and every output (no class is ever hidden)
+        shown = [_top(v, self.k) for _, v in columns[:-1]] + [np.arange(len(columns[-1][1]))]
         names = [f"{name}[{i}]" for (name, _), idx in zip(columns, shown) for i in idx]
         values = np.concatenate([v[idx] for (_, v), idx in zip(columns, shown)])
         limit = float(np.abs(values[np.isfinite(values)]).max(initial=0.0)) or 1.0

@@ -34,7 +34,7 @@ SLOPES = ".nnw-activation-functions details.nnw-values"
 
 def _embedding_point(page):
     text = nb.text_of(page, ".nnw-embedding .nnw-embedding-point")
-    numbers = text.replace("\u2212", "-").split("PC1")[1].replace("PC2", "").split(",")
+    numbers = text.replace("\u2212", "-").split("PC 1")[1].replace("PC 2", "").split(",")
     return np.array([float(v) for v in numbers])
 
 
