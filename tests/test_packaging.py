@@ -2,8 +2,10 @@
 
 import pathlib
 import re
+import subprocess
 import sys
 
+import pytest
 from packaging.requirements import Requirement
 
 if sys.version_info >= (3, 11):
@@ -55,3 +57,27 @@ def test_bundled_weights_ship_with_the_package():
     assert weights == sorted(f"{name}.npz" for name in BUNDLED_MODELS)
     snapshots = sorted(p.name for p in (ROOT / "nnwidgets" / "models" / "data").glob("*.npz"))
     assert snapshots == sorted(f"{name}.npz" for name in DATASETS)
+
+
+def test_browser_modules_ship_with_the_package():
+    """The views' JavaScript and CSS are files in ``nnwidgets/views/js/`` that the wheel takes.
+
+    hatchling puts every file under ``nnwidgets/`` in the wheel unless git ignores it or the
+    wheel target excludes it (only the node tests are).
+    """
+    js = ROOT / "nnwidgets" / "views" / "js"
+    modules = ["app_guard", "bars", "boundary", "common", "heat", "image", "network", "paint"]
+    assert sorted(p.name for p in js.glob("*.js")) == [f"{m}.js" for m in modules]
+    assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css"]
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+    wheel = wheel["targets"]["wheel"]
+    assert wheel["packages"] == ["nnwidgets"] and "only-include" not in wheel
+    assert wheel.get("exclude", []) == ["nnwidgets/views/js/test"]
+    files = [str(p.relative_to(ROOT)) for p in [*js.glob("*.js"), *js.glob("*.css")]]
+    try:
+        ignored = subprocess.run(
+            ["git", "check-ignore", *files], cwd=ROOT, capture_output=True, text=True
+        )
+    except FileNotFoundError:  # pragma: no cover
+        pytest.skip("no git here")
+    assert ignored.stdout == ""

@@ -614,3 +614,13 @@ def test_training_thread_error_stops_and_is_shown(monkeypatch):
     wait_for(lambda: not s.playing)
     assert "training stopped: RuntimeError: boom" in s.error and s.step == 2
     s.pause()
+
+
+def test_curves_stay_within_their_data():
+    """Epochs start at 0 and accuracy stays within [0, 1]: no padding around the data."""
+    pg = Playground(dataset="xor")
+    for lines in (pg.curves.loss_lines, pg.curves.acc_lines):
+        xs, ys = lines.scales["x"], lines.scales["y"]
+        assert xs.min == 0.0 and not xs.allow_padding and not ys.allow_padding
+    assert pg.curves.acc_lines.scales["y"].max == 1.0
+    pg.close()

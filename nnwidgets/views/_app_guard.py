@@ -5,50 +5,14 @@ from __future__ import annotations
 import anywidget
 import traitlets as t
 
-_ESM = """
-const ATTR = "data-lm-suppress-shortcuts";
-function render({ model, el }) {
-  // Lumino (JupyterLab, Notebook 7) matches shortcut selectors from the key event's target up
-  // to the first element carrying ATTR: the focused control itself must carry it (selectors
-  // such as "command mode :focus" match the control before any ancestor is looked at).
-  const mark = () => {
-    const root = el.closest(model.get("selector"));
-    if (root === null) return false;
-    if (!root.hasAttribute(ATTR)) {
-      root.setAttribute(ATTR, "true");
-      root.addEventListener("focusin", (ev) => ev.target.setAttribute?.(ATTR, "true"));
-    }
-    return true;
-  };
-  if (mark()) return;
-  let tries = 0;  // the app's root is attached after this view renders
-  const timer = setInterval(() => { if (mark() || ++tries > 200) clearInterval(timer); }, 50);
-  return () => clearInterval(timer);
-}
-export default { render };
-"""
+from ._js import css, esm
+
+_ESM = esm("app_guard")
 
 
 # ipywidgets marks every view of a closed comm (kernel restarted, stopped or killed)
 # ``jupyter-widgets-disconnected``; the status line then says what happened and what to do.
-_CSS = """
-.jupyter-widgets-disconnected.nnw-app .nnw-status::after {
-  content: " \\2014  disconnected: the kernel stopped or restarted;"
-    " run the cell again (or reload the page)";
-  color: #b30000;
-  font-weight: bold;
-}
-/* ipywidgets' slider CSS gives every handle (noUiSlider's origin) and filled track its own
-   compositor layer (will-change: transform): with 30 sliders every frame of a slider step
-   re-layerizes ~37 layers (JupyterLab, 2 cores: Layerize + Commit 6-9 ms of the frame the
-   kernel's reply waits behind). The handles move the same without; 37 -> 22 layers. */
-.nnw-app .widget-slider .noUi-origin,
-.nnw-app .widget-slider .noUi-connect,
-.nnw-app .jupyter-widget-slider .noUi-origin,
-.nnw-app .jupyter-widget-slider .noUi-connect {
-  will-change: auto;
-}
-"""
+_CSS = css("app_guard")
 
 
 class AppGuard(anywidget.AnyWidget):

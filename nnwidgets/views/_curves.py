@@ -14,7 +14,9 @@ COLORS = ["#333333", "#e6550d"]  # train: dark grey, test: orange
 
 
 def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Figure, bq.Lines]:
-    xs, ys = bq.LinearScale(min=0.0), bq.LinearScale(min=y_min)
+    # no padding around the data: epochs start at 0, accuracy stays within [0, 1]
+    xs = bq.LinearScale(min=0.0, allow_padding=False)
+    ys = bq.LinearScale(min=y_min, allow_padding=False)
     lines = bq.Lines(
         x=f32([0.0]),
         y=f32([[np.nan], [np.nan]]),

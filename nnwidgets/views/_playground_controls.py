@@ -73,7 +73,8 @@ class PlaygroundControls(StateView, W.VBox):
         c["reset"].on_click(lambda _: state.reset())
         self.counter = W.HTML()
         self.feature_buttons = {
-            f: W.ToggleButton(description=f, layout={"width": "64px"}) for f in FEATURES
+            f: W.ToggleButton(description=f, layout={"width": "52px", "padding": "0"})
+            for f in FEATURES
         }
         for button in self.feature_buttons.values():
             button.add_class("nnw-feature")
@@ -165,18 +166,19 @@ class PlaygroundControls(StateView, W.VBox):
             for widget in widget_tree(child):
                 widget.close()
         buttons: list[W.Widget] = []
-        more = W.Button(description="+ layer", layout={"width": "70px"})
+        more = W.Button(description="+ layer", layout={"width": "80px", "padding": "0"})
         more.disabled = len(s.hidden) >= MAX_LAYERS
         more.on_click(lambda _: s.add_layer())
-        fewer = W.Button(description="− layer", layout={"width": "70px"})
+        fewer = W.Button(description="− layer", layout={"width": "80px", "padding": "0"})
         fewer.disabled = not s.hidden
         fewer.on_click(lambda _: s.remove_layer())
         buttons += [more, fewer]
         for i, n in enumerate(s.hidden):
-            plus = W.Button(description="+", layout={"width": "28px"})
+            # no side padding: a 1-character button keeps its character (not "+…")
+            plus = W.Button(description="+", layout={"width": "30px", "padding": "0"})
             plus.disabled = n >= s.max_neurons
             plus.on_click(lambda _, i=i, n=n: s.set_neurons(i, n + 1))
-            minus = W.Button(description="−", layout={"width": "28px"})
+            minus = W.Button(description="−", layout={"width": "30px", "padding": "0"})
             minus.disabled = n <= 1
             minus.on_click(lambda _, i=i, n=n: s.set_neurons(i, n - 1))
             label = W.HTML(f'<span class="nnw-layer-width" data-layer="{i}">{n}</span>')

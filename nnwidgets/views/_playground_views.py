@@ -122,7 +122,7 @@ class PlaygroundNetworkView(StateView, W.VBox):
         self.mode = W.ToggleButtons(
             options=["weights", "gradients"],
             description="links",
-            style={"button_width": "80px"},
+            style={"button_width": "96px"},  # "gradients" whole
         )
         self.mode.observe(self._redraw, names="value")
         self.canvas = NetworkCanvas(width_px=640, height_px=360, node_px=34)

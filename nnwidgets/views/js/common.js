@@ -1,15 +1,12 @@
-"""JavaScript shared by the anywidget canvases (prepended to each ``_ESM``)."""
-
-#: TensorFlow-Playground colours, ``arr(v, T)``: a synced Bytes trait as a typed array, and
-#: ``diverging(f)``: the RdBu colour of ``f`` in [-1, 1] (red < 0 < blue),
-#: ``tippedCanvas(el, cls)``: a canvas with a hover tip and pointer -> canvas pixel mapping,
-#: ``captioned(el, model)``: the ``caption`` trait's HTML under it, ``follow(...)``: redraw
-#: on trait changes (and the caption), and
-#: ``inNextFrame(draw)``: a function that runs ``draw`` once in the next animation frame
-#: however often it is called before then.
-COMMON_JS = """
-const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
-function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBuffer/views too
+// Helpers shared by the views' modules. Python (nnwidgets/views/_js.py) joins this file and a
+// view's own module into one ES module for anywidget, which loads it from a blob URL where
+// relative imports do not resolve; node imports it directly for the unit tests (js/test/).
+// Everything here is exported, so that a view module's import of this file can simply be
+// dropped when the two are joined.
+export const ORANGE = [245, 147, 34], WHITE = [255, 255, 255], BLUE = [8, 119, 189];
+// A synced Bytes trait as a typed array `T` over the same memory where the alignment allows
+// (ipywidgets 8 delivers Bytes as DataView; ArrayBuffer and typed views are accepted too).
+export function arr(v, T) {
   if (!v) return new T(0);
   if (v instanceof ArrayBuffer) v = new DataView(v);
   if (!ArrayBuffer.isView(v)) return new T(0);
@@ -18,14 +15,14 @@ function arr(v, T) {  // ipywidgets 8 delivers Bytes as DataView; accept ArrayBu
   return new T(v.buffer.slice(v.byteOffset, v.byteOffset + n * T.BYTES_PER_ELEMENT));
 }
 // RdBu (colorbrewer) around a pale white: red for negative, blue for positive, f in [-1, 1]
-const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
-function diverging(f) {
+export const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
+export function diverging(f) {
   const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
   return `rgb(${[0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a)).join(",")})`;
 }
 // A canvas of class `cls` with a hover tip beside it, appended to `el`; `at(ev)` maps a pointer
 // event to canvas pixels, `tell(x, y, text)` shows the tip there (text "" hides it).
-function tippedCanvas(el, cls) {
+export function tippedCanvas(el, cls) {
   const wrap = document.createElement("div"), canvas = document.createElement("canvas");
   const tip = document.createElement("div");
   wrap.style.cssText = "position:relative;display:inline-block";
@@ -48,7 +45,7 @@ function tippedCanvas(el, cls) {
 }
 // The `caption` trait's HTML (exact values, notes) in a div under the picture; the returned
 // function stops following it.
-function captioned(el, model) {
+export function captioned(el, model) {
   const div = document.createElement("div");
   div.className = "nnw-caption"; el.appendChild(div);
   const set = () => { div.innerHTML = model.get("caption"); };
@@ -57,13 +54,13 @@ function captioned(el, model) {
 }
 // Draw now and, through `schedule`, again whenever one of `keys` changes; with `el`, also
 // show the caption under the picture. Returns the render's clean-up.
-function follow(model, keys, draw, schedule, el = null) {
+export function follow(model, keys, draw, schedule, el = null) {
   for (const k of keys) model.on("change:" + k, schedule);
   draw();
   const uncaption = el ? captioned(el, model) : () => {};
   return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
-function inNextFrame(draw) {
+export function inNextFrame(draw) {
   let pending = false;
   return () => {
     if (pending) return;
@@ -71,4 +68,21 @@ function inNextFrame(draw) {
     requestAnimationFrame(() => { pending = false; draw(); });
   };
 }
-"""
+// A bar chart's value axis [lo, hi] (0 always inside) that keeps the previous domain `d` until
+// the data leave it or shrink below 60% of it: bqplot's "stabilized" scale
+export function steady(d, lo, hi) {
+  lo = Math.min(lo, 0); hi = Math.max(hi, 0);
+  const span = hi - lo || 1;
+  if (d && lo >= d[0] && hi <= d[1] && span >= 0.6 * (d[1] - d[0])) return d;
+  return [lo - 0.125 * span, hi + 0.125 * span];
+}
+// Round tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi], about 6 of them
+export function ticks(lo, hi) {
+  const raw = (hi - lo) / 6, p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) || raw;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
+    out.push(+v.toFixed(10));
+  }
+  return out;
+}
