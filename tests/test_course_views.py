@@ -258,3 +258,20 @@ def test_function_models_get_notes_and_odd_channel_counts_tile_exactly():
         np.testing.assert_array_equal(blocks(weights.matrix.mark.color, 3, 3)(0, o), w[..., 0, o])
     maps.close()
     weights.close()
+
+
+def test_index_and_count_axes_tick_whole_numbers():
+    """Heat maps tick whole rows / columns inside the matrix; histograms whole counts."""
+    state = build_state("digits")
+    view = WeightsView(state, layer="dense_1")
+    rows, cols = np.shape(view.matrix.mark.color)
+    assert (rows, cols) == (64, 64)  # dense_1.w: 64 inputs x 64 units
+    x_axis, y_axis = view.matrix.axes
+    for axis, n in ((x_axis, cols), (y_axis, rows)):
+        ticks = np.asarray(axis.tick_values)
+        assert ticks[0] == 0 and ticks[-1] <= n - 1 and len(ticks) <= 5
+        assert np.array_equal(ticks, ticks.astype(int))
+    counts = np.asarray(view.hist_figure.axes[1].tick_values)
+    assert np.array_equal(counts, counts.astype(int)) and len(set(counts)) == len(counts)
+    assert counts[-1] <= state.weight_summary["dense_1.w"].counts.max()
+    view.close()

@@ -243,3 +243,23 @@ def top_features(a: Any, k: int) -> list[int]:
     """
     v = np.abs(f32(a).ravel())
     return np.argsort(-v, kind="stable")[:k].tolist()
+
+
+def integer_ticks(n: int, most: int = 5) -> np.ndarray:
+    """Round integer ticks (steps of 1, 2 or 5 times a power of ten) over ``0 … n - 1``.
+
+    For row / column indices and histogram counts: never a fractional tick (an axis
+    formatted as integers would print "0 0 1 1"), never past the last index.
+
+    Examples:
+        >>> integer_ticks(64).tolist(), integer_ticks(3).tolist(), integer_ticks(1).tolist()
+        ([0, 20, 40, 60], [0, 1, 2], [0])
+    """
+    span = max(int(n) - 1, 1)
+    step = 1
+    for power in range(12):
+        for base in (1, 2, 5):
+            step = base * 10**power
+            if span / step <= most - 1:
+                return np.arange(0, max(int(n), 1), step)
+    return np.arange(0, max(int(n), 1), step)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import block_peak, f32
+from ._convert import block_peak, f32, integer_ticks
 
 
 def tile(blocks: np.ndarray) -> np.ndarray:
@@ -134,6 +134,8 @@ class MatrixPlot:
             return
         self._layout = (shape, tiles, labels)
         rows, cols = shape
+        x_axis, y_axis = self.axes  # index ticks: whole rows and columns, never past the last
+        x_axis.tick_values, y_axis.tick_values = integer_ticks(cols), integer_ticks(rows)
         with self.xs.hold_sync():
             self.xs.min, self.xs.max = -0.5, cols - 0.5
         with self.ys.hold_sync():

@@ -11,7 +11,7 @@ import numpy as np
 from ..models import parameter_arrays
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, number
+from ._convert import f32, integer_ticks, number
 from ._feature_maps import MatrixPlot, tile
 
 SCHEME = "RdBu"  # red negative, blue positive, white at zero
@@ -150,6 +150,8 @@ class WeightsView(StateView, W.VBox):
             self.matrix.figure.title = f"{name} {tuple(np.shape(w))}{self.matrix.note}"
         with self.hist.hold_sync():  # one bar per bin, from its left edge
             self.hist.x, self.hist.y = f32(s.edges)[:-1], f32(s.counts)
+        # whole counts on the count axis (auto ticks of a small maximum print "0 0 1 1")
+        self.hist_figure.axes[1].tick_values = integer_ticks(int(np.max(s.counts)) + 1)
         self.hist_figure.title = f"histogram of {name}"
         cells = "".join(
             f'<span data-stat="{k}">{k} <b class="nnw-v">{number(v)}</b></span> '
