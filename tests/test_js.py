@@ -4,8 +4,6 @@ import json
 import shutil
 import subprocess
 
-import pytest
-
 from nnwidgets.views import _js
 from nnwidgets.views._app_guard import AppGuard
 from nnwidgets.views._bars_canvas import BarsCanvas
@@ -36,8 +34,7 @@ NODE = shutil.which("node")
 
 def node(script, tmp_path):
     """Run ES module source ``script`` with node in ``tmp_path``; its stdout parsed as JSON."""
-    if NODE is None:
-        pytest.skip("node is not installed (scripts/test.sh installs Debian's nodejs)")
+    assert NODE is not None, "node not found: scripts/test.sh installs Debian's nodejs"
     path = tmp_path / "run.mjs"
     path.write_text(script)
     done = subprocess.run([NODE, str(path)], capture_output=True, text=True, timeout=60)
