@@ -7,7 +7,7 @@ const js = createRequire(new URL("./.cache/eslint/", import.meta.url))("@eslint/
 
 const browser = {
   document: "readonly", window: "readonly", requestAnimationFrame: "readonly",
-  setInterval: "readonly", clearInterval: "readonly",
+  setInterval: "readonly", clearInterval: "readonly", console: "readonly",
 };
 const node = { globalThis: "readonly", URL: "readonly" };
 

@@ -1,7 +1,9 @@
 """A dummy comm standing in for the browser in the headless widget tests.
 
 Import ``dummy_comm`` (an autouse fixture) into a test module to use it there, and
-``updates`` / ``message_counts`` to count what the widgets would have sent.
+``updates`` / ``message_counts`` to count what the widgets would have sent. ``updates`` also
+reads the updates an app's ``StepFrame`` carried for the widget (one message for all widgets of
+a step), in the order they were sent; ``sent()`` is every comm message, as the browser gets them.
 """
 
 import uuid
@@ -10,6 +12,9 @@ import comm
 import ipywidgets as W
 import pytest
 from ipywidgets.widgets.widget import _instances
+
+#: Every message any dummy comm sent, in order: (comm, data, buffers).
+LOG = []
 
 
 class DummyComm:
@@ -26,7 +31,9 @@ class DummyComm:
         pass
 
     def send(self, *args, **kwargs):
-        self.messages.append(kwargs.get("data", args[0] if args else None))
+        data = kwargs.get("data", args[0] if args else None)
+        self.messages.append(data)
+        LOG.append((self, data, kwargs.get("buffers")))
 
     def close(self, *args, **kwargs):
         pass
@@ -34,13 +41,37 @@ class DummyComm:
 
 @pytest.fixture(autouse=True)
 def dummy_comm(monkeypatch):
+    LOG.clear()
     monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
     monkeypatch.setattr(W.Widget, "_repr_mimebundle_", lambda *a, **k: None)
 
 
+def _frame_updates(data):
+    """A StepFrame message's updates as ordinary update messages (None: not a frame)."""
+    content = data.get("content") if data and data.get("method") == "custom" else None
+    if not isinstance(content, dict) or content.get("event") != "frame":
+        return None
+    return [
+        (u["id"], {"method": "update", "state": u["state"], "buffer_paths": u["buffer_paths"]})
+        for u in content["updates"]
+    ]
+
+
 def updates(widget):
-    """The state updates a widget sent through its dummy comm."""
-    return [m for m in widget.comm.messages if m and m.get("method") == "update"]
+    """The state updates sent for a widget: through its own comm or in a step's frame."""
+    out = []
+    for c, data, _ in LOG:
+        framed = _frame_updates(data)
+        if framed is not None:
+            out.extend(m for model_id, m in framed if model_id == widget.model_id)
+        elif c is widget.comm and data and data.get("method") == "update":
+            out.append(data)
+    return out
+
+
+def sent():
+    """Every message the kernel side sent, in order (what crosses the websocket)."""
+    return [data for _, data, _ in LOG]
 
 
 def message_counts():

@@ -20,6 +20,7 @@ from ..views import (
     MethodControls,
     ProbabilityView,
     StatusLine,
+    StepFrame,
 )
 from ..views._base import widget_tree
 from ._lifecycle import adopt
@@ -149,9 +150,23 @@ class Explorer(W.VBox):
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells
+        # every widget update of one step leaves in one message (built first: the tab shown
+        # at start is adopted as it is built)
+        self.frame = StepFrame(s)
         super().__init__(
-            [guard, title, status, controls, body, activations_title, activations, self.tabs]
+            [
+                guard,
+                self.frame,
+                title,
+                status,
+                controls,
+                body,
+                activations_title,
+                activations,
+                self.tabs,
+            ]
         )
+        self.frame.adopt(widget_tree(self))
         self.add_class("nnw-explorer")
         self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
         adopt(self)  # re-running this cell closes the Explorer its last run built
@@ -168,6 +183,8 @@ class Explorer(W.VBox):
             self._tab_views[i] = view
             self.views.append(view)
             self._holders[i].children = [view]
+            if "frame" in self.__dict__:  # the first tab is built before the frame exists
+                self.frame.adopt(widget_tree(view))
         return self._tab_views[i]
 
     def _tab_shown(self, _: object) -> None:

@@ -15,6 +15,7 @@ from ..views import (
     PlaygroundControls,
     PlaygroundNetworkView,
     StatusLine,
+    StepFrame,
 )
 from ..views._base import widget_tree
 from ._explorer import compiling_notice
@@ -92,12 +93,21 @@ class Playground(W.VBox):
         title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
         pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
         guard = AppGuard(".nnw-playground")  # keys reach the controls, not the notebook
-        super().__init__([guard, title, self.status, self.controls, pictures, self.tabs])
+        self.frame = StepFrame(s)  # every widget update of one training step in one message
+        super().__init__(
+            [guard, self.frame, title, self.status, self.controls, pictures, self.tabs]
+        )
+        self._adopt_all()
+        s.observe(self._adopt_all, names=["model_version", "data_version"])
         self.add_class("nnw-playground")
         self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
         adopt(self)  # re-running this cell closes the Playground (and stops the training)
+
+    def _adopt_all(self, _: object = None) -> None:
+        """Route every widget of the app (new ones after a rebuild too) through the frame."""
+        self.frame.adopt(widget_tree(self))
 
     def _tab_shown(self, _: object) -> None:
         """Only the visible tab redraws on every update; the other catches up when shown."""

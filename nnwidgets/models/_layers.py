@@ -289,6 +289,7 @@ class Sequential:
             raise ValueError("Sequential(layers=...): expected at least one Dense layer, got none")
         # Not a dataclass field: excluded from ==, hash and repr, derived from the fields.
         object.__setattr__(self, "_shapes", _walk(shape, self.layers))
+        object.__setattr__(self, "_names", self._name_layers())  # read on every slider step
         names = self.layer_names
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
@@ -302,6 +303,9 @@ class Sequential:
 
         Unnamed layers are ``conv_<i>`` and ``dense_<i>``, each kind counted on its own.
         """
+        return self._names  # type: ignore[attr-defined, no-any-return]
+
+    def _name_layers(self) -> tuple[str, ...]:
         names, count = [], {"conv": 0, "dense": 0}
         for layer in self.layers:
             if isinstance(layer, (Dense, Conv2D)):

@@ -36,6 +36,7 @@ from ..kernels import (
 )
 from ..models import Dataset, parameter_arrays
 from ._checks import Array, Flag, Integer, Number, ShowsObserverErrors, Text
+from ._publishing import Publishes
 
 #: Assigning any of these recomputes, synchronously.
 INPUT_TRAITS = (
@@ -62,7 +63,7 @@ INPUT_TRAITS = (
 _UNTRACEABLE = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError)
 
 
-class ExplorerState(ShowsObserverErrors):
+class ExplorerState(ShowsObserverErrors, Publishes):
     """One model, its parameters, its data set, the current input and everything derived from it.
 
     Only this object runs kernels. Assigning any input trait (``x``, ``target``, ``method``,
@@ -600,23 +601,25 @@ class ExplorerState(ShowsObserverErrors):
                 "the input was refused and the last finite result stays"
             )
             return
-        self._publish(
-            unpack(self.model, flat, self.params if self._trainable else None, embed=True)
-        )
+        with self.publishing():
+            self._publish(
+                unpack(self.model, flat, self.params if self._trainable else None, embed=True)
+            )
         self._good = {name: getattr(self, name) for name in (*INPUT_TRAITS, "baseline_kind")}
 
     def _fail(self, message: str) -> None:
         """Say why, and put back the inputs of the outputs still shown (no recompute)."""
-        self._restoring = True
-        try:
-            with self.hold_trait_notifications():
-                for name, value in self._good.items():
-                    if getattr(self, name) is not value:
-                        setattr(self, name, value)
-        finally:
-            self._restoring = False
-        self.error = message
-        self.status = "error"
+        with self.publishing():
+            self._restoring = True
+            try:
+                with self.hold_trait_notifications():
+                    for name, value in self._good.items():
+                        if getattr(self, name) is not value:
+                            setattr(self, name, value)
+            finally:
+                self._restoring = False
+            self.error = message
+            self.status = "error"
 
     def _slow(self) -> tuple[Any, Any]:
         """The step's packed parameters, ``Inputs`` and ``Extras``, re-packed when one changed.

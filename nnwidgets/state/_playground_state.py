@@ -50,6 +50,7 @@ from ..models import (
     toy_dataset,
 )
 from ._checks import Integer, Number, ShowsObserverErrors, Text
+from ._publishing import Publishes
 from ._scene import check_added, check_architecture, check_scene, config_error, user_data
 
 SCENE_FORMAT = "nnwidgets.playground"
@@ -100,7 +101,7 @@ def _history() -> dict[str, list[float]]:
     return {k: [] for k in keys}
 
 
-class PlaygroundState(ShowsObserverErrors):
+class PlaygroundState(ShowsObserverErrors, Publishes):
     """Data, network, hyper-parameters, weights and the training loop of one Playground.
 
     Assigning a trait takes effect at once: a new data set, feature list or architecture
@@ -509,12 +510,13 @@ class PlaygroundState(ShowsObserverErrors):
 
     def _commit(self, job: _Job, params: Any, opt_state: Any, snap: Any) -> None:
         """Take the trained weights and publish ``snap``; the caller holds the lock."""
-        self.params, self.opt_state = params, opt_state
-        self.set_trait("step", self.step + job.steps)
-        self.set_trait("epoch", self.step / self.steps_per_epoch)
-        if self.playing:
-            self.status = "training"
-        self._publish(snap)
+        with self.publishing():  # the step counter and the outputs: one update
+            self.params, self.opt_state = params, opt_state
+            self.set_trait("step", self.step + job.steps)
+            self.set_trait("epoch", self.step / self.steps_per_epoch)
+            if self.playing:
+                self.status = "training"
+            self._publish(snap)
 
     def _advance(self, steps: int) -> None:
         """Train ``steps`` steps (one compiled chunk) and publish, in the calling thread."""
@@ -680,7 +682,7 @@ class PlaygroundState(ShowsObserverErrors):
                 values.pop()  # the same step again (a setting changed): replace its row
         for values, v in zip(history.values(), row):
             values.append(v)
-        with self.hold_trait_notifications():
+        with self.publishing(), self.hold_trait_notifications():
             self.set_trait("loss", float(snap.train_loss))
             if snap.output is not None:
                 self.set_trait("output_map", np.asarray(snap.output).reshape(GRID, GRID))

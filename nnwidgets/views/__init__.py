@@ -28,6 +28,7 @@ from ._playground_controls import PlaygroundControls as PlaygroundControls
 from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
+from ._frame import StepFrame as StepFrame
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
 
@@ -79,6 +80,7 @@ __all__ = [
     "ProbabilityView",
     "SanityCheckView",
     "StatusLine",
+    "StepFrame",
     "StructureView",
     "WeightsView",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import itertools
 
 import ipywidgets as W
 import numpy as np
@@ -62,28 +61,40 @@ class StructureView(StateView, W.VBox):
         (or its transpose: Equinox, PyTorch) are the links. Conv kernels, pooling or a
         layer of another size in between: no one-to-one links (the columns stand alone).
         """
-        s = self.state
-        blocks = [
-            np.full((len(a), len(b)), np.nan, np.float32) for a, b in itertools.pairwise(shown)
+        full = self._matrices(columns)
+        return [
+            np.full((len(a), len(b)), np.nan, np.float32) if w is None else w[a[:, None], b]
+            for w, a, b in zip(full, shown, shown[1:])
         ]
+
+    def _matrices(self, columns: list[tuple[str, np.ndarray]]) -> list[np.ndarray | None]:
+        """Per column pair, the whole link matrix (column j, column j + 1) or None.
+
+        Found once per parameter tree (a new ``params`` or a step's ``param_grads``), not per
+        redraw: the weights stay the same while a slider moves.
+        """
+        s = self.state
         tree = s.param_grads if self.mode.value == "gradients" else s.params
-        if tree is None:
-            return blocks
+        cached = self.__dict__.get("_found")
+        if cached is not None and cached[0] is tree:
+            return cached[1]
+        found: list[np.ndarray | None] = [None] * (len(columns) - 1)
         try:
-            groups = param_groups(s.model, tree)
+            groups = param_groups(s.model, tree) if tree is not None else {}
         except Exception:  # parameters the model cannot name: no links
-            return blocks
-        for j in range(len(blocks)):
+            groups = {}
+        for j in range(len(found)):
             n_in, n_out = len(columns[j][1]), len(columns[j + 1][1])
             for w in groups.get(columns[j + 1][0], {}).values():
                 w = f32(w)
                 if w.ndim == 2 and w.shape == (n_in, n_out):
-                    blocks[j] = w[np.ix_(shown[j], shown[j + 1])]
+                    found[j] = w
                     break
                 if w.ndim == 2 and w.shape == (n_out, n_in):
-                    blocks[j] = w.T[np.ix_(shown[j], shown[j + 1])]
+                    found[j] = np.ascontiguousarray(w.T)
                     break
-        return blocks
+        self._found = (tree, found)
+        return found
 
     def _redraw(self, _: object) -> None:
         columns = self._columns()
@@ -109,13 +120,18 @@ class StructureView(StateView, W.VBox):
         note = ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
         table = values_table(names, values, "nnw-structure-values", self.state.version)
         with self.canvas.hold_sync():  # one message: node values (links), limits, caption
-            self.canvas.columns = [len(i) for i in shown]
-            self.canvas.column_names = [name for name, _ in columns]
             # feature maps and other non-vector layers: a box with their shape, no links
             shapes = [tuple(self.state.input_shape), *self.state.model.layer_shapes]
             boxes = [k for k, shape in enumerate(shapes) if len(shape) != 1]
-            self.canvas.boxes = boxes
-            self.canvas.box_shapes = ["×".join(map(str, shapes[k])) for k in boxes]
+            frame = {
+                "columns": [len(i) for i in shown],
+                "column_names": [name for name, _ in columns],
+                "boxes": boxes,
+                "box_shapes": ["×".join(map(str, shapes[k])) for k in boxes],
+            }
+            for name, value in frame.items():  # set (and validated) only when changed
+                if getattr(self.canvas, name) != value:
+                    setattr(self.canvas, name, value)
             self.canvas.link_label = what
             self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
             self.canvas.caption = title + note + table

@@ -1,0 +1,142 @@
+"""A slider step as a real kernel handles it: ``python benchmarks/kernel_step.py [--steps 200]``.
+
+Starts ipykernel's ``python3`` kernel with ``jupyter_client`` (the client plays the page), builds
+an Explorer in it and sends the slider's ``comm_msg`` updates a page would send, one at a time,
+each after the previous step's ``idle``. Per step it reads from the kernel's own message
+headers (its clock, not the client's):
+
+- handler: ``busy`` -> ``idle`` of the step's message (ipykernel publishes them around the
+  handler: kernel call, every view's redraw, serialising and signing what goes out);
+- first out: ``busy`` -> the first widget message of the step;
+- messages: widget messages (``comm_msg``) the step sent.
+
+Each model is measured with the app's message frame (one message per step) and, in the same
+kernel right after, with the frame closed (each widget sends its own update: the reference).
+Tabular: the breast-cancer Explorer, a slider step; digits: a painted pixel (the painter's
+float32 stroke). Prints median / p95 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+import numpy as np
+from jupyter_client.manager import start_new_kernel
+
+SETUP = {
+    "tabular": """
+from nnwidgets import Explorer
+ex = Explorer("breast_cancer")
+control = ex.views[2].sliders[3]
+start = float(control.value)
+print(control.comm.comm_id)
+""",
+    "digits": """
+import numpy as np
+from nnwidgets import Explorer
+ex = Explorer("digits")
+control = ex.views[2].canvas
+print(control.comm.comm_id)
+""",
+}
+
+
+def _stdout(kc, code: str) -> str:
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            raise RuntimeError("\n".join(msg["content"]["traceback"]))
+
+    kc.execute_interactive(code, output_hook=hook, timeout=300)
+    return "".join(out)
+
+
+def _when(msg) -> dt.datetime:
+    date = msg["header"]["date"]
+    return date if isinstance(date, dt.datetime) else dt.datetime.fromisoformat(date)
+
+
+def _state(kind: str, k: int) -> tuple[dict, list[bytes]]:
+    if kind == "tabular":  # back and forth over 0.2 in steps of 0.01, as arrow keys do
+        return {"value": round(0.01 * (k % 20 if (k // 20) % 2 == 0 else 20 - k % 20), 2)}, []
+    x = np.zeros((8, 8), "<f4")
+    x.flat[k % 64] = 1.0  # one painted pixel per step
+    return {}, [x.tobytes()]
+
+
+def _step(kc, comm_id: str, kind: str, k: int) -> tuple[float, float, int]:
+    state, buffers = _state(kind, k)
+    paths = [["value"]] if buffers else []
+    data = {"method": "update", "state": state, "buffer_paths": paths}
+    msg = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+    kc.session.send(kc.shell_channel.socket, msg, buffers=buffers)
+    busy = first = None
+    comms = 0
+    while True:
+        reply = kc.get_iopub_msg(timeout=30)
+        if reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+            continue
+        kind_ = reply["msg_type"]
+        if kind_ == "status" and reply["content"]["execution_state"] == "busy":
+            busy = _when(reply)
+        elif kind_ == "comm_msg":
+            comms += 1
+            first = first or _when(reply)
+        elif kind_ == "status" and reply["content"]["execution_state"] == "idle":
+            idle = _when(reply)
+            break
+    ms = lambda a, b: (b - a).total_seconds() * 1e3  # noqa: E731
+    return ms(busy, idle), ms(busy, first) if first else float("nan"), comms
+
+
+def measure(kind: str, steps: int) -> dict[str, dict[str, float]]:
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        comm_id = _stdout(kc, SETUP[kind]).strip().splitlines()[-1]
+        rows = {}
+        for label, code in (("one frame", ""), ("a message per widget", "ex.frame.close()")):
+            if code:
+                _stdout(kc, code)
+            for k in range(20):  # warm-up (compiles, caches)
+                _step(kc, comm_id, kind, k)
+            samples = np.array([_step(kc, comm_id, kind, k) for k in range(steps)])
+            handler, first, comms = samples.T
+            rows[label] = {
+                "handler_median_ms": float(np.median(handler)),
+                "handler_p95_ms": float(np.percentile(handler, 95)),
+                "first_out_median_ms": float(np.nanmedian(first)),
+                "messages_median": float(np.median(comms)),
+            }
+        return rows
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    results = {kind: measure(kind, args.steps) for kind in SETUP}
+    head = f"{'Explorer':8} {'sending':22} {'handler med':>11} {'p95':>6} {'1st out':>8}"
+    print(head, f"{'msgs':>5}")
+    for kind, rows in results.items():
+        for label, r in rows.items():
+            print(
+                f"{kind:8} {label:22} {r['handler_median_ms']:11.2f} {r['handler_p95_ms']:6.2f} "
+                f"{r['first_out_median_ms']:8.2f} {r['messages_median']:5.0f}"
+            )
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
