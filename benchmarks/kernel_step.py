@@ -5,8 +5,10 @@ an Explorer in it and sends the slider's ``comm_msg`` updates a page would send,
 each after the previous step's ``idle``. Per step it reads from the kernel's own message
 headers (its clock, not the client's):
 
-- handler: ``busy`` -> ``idle`` of the step's message (ipykernel publishes them around the
-  handler: kernel call, every view's redraw, serialising and signing what goes out);
+- handler: the widget's comm handler itself, timed in the kernel with ``perf_counter`` (the
+  kernel call, every view's redraw, serialising and signing what goes out);
+- busy -> idle: the same plus ipykernel's own work around it (reading and checking the
+  message, publishing ``busy`` and ``idle``);
 - first out: ``busy`` -> the first widget message of the step;
 - messages: widget messages (``comm_msg``) the step sent.
 
@@ -42,6 +44,18 @@ control = ex.views[2].canvas
 print(control.comm.comm_id)
 """,
 }
+
+
+#: Run in the kernel after SETUP: the control's comm handler, timed.
+TIMED = """
+import json, time
+handled = []
+def _timed(msg, _handle=control._handle_msg):
+    t0 = time.perf_counter()
+    _handle(msg)
+    handled.append(time.perf_counter() - t0)
+control.comm.on_msg(_timed)
+"""
 
 
 def _stdout(kc, code: str) -> str:
@@ -98,18 +112,21 @@ def _step(kc, comm_id: str, kind: str, k: int) -> tuple[float, float, int]:
 def measure(kind: str, steps: int) -> dict[str, dict[str, float]]:
     km, kc = start_new_kernel(kernel_name="python3")
     try:
-        comm_id = _stdout(kc, SETUP[kind]).strip().splitlines()[-1]
+        comm_id = _stdout(kc, SETUP[kind] + TIMED).strip().splitlines()[-1]
         rows = {}
         for label, code in (("one frame", ""), ("a message per widget", "ex.frame.close()")):
             if code:
                 _stdout(kc, code)
             for k in range(20):  # warm-up (compiles, caches)
                 _step(kc, comm_id, kind, k)
+            _stdout(kc, "handled.clear()")
             samples = np.array([_step(kc, comm_id, kind, k) for k in range(steps)])
-            handler, first, comms = samples.T
+            handled = json.loads(_stdout(kc, "print(json.dumps(handled))"))
+            busy, first, comms = samples.T
             rows[label] = {
-                "handler_median_ms": float(np.median(handler)),
-                "handler_p95_ms": float(np.percentile(handler, 95)),
+                "handler_median_ms": float(np.median(handled) * 1e3),
+                "handler_p95_ms": float(np.percentile(handled, 95) * 1e3),
+                "busy_idle_median_ms": float(np.median(busy)),
                 "first_out_median_ms": float(np.nanmedian(first)),
                 "messages_median": float(np.median(comms)),
             }
@@ -125,13 +142,14 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     results = {kind: measure(kind, args.steps) for kind in SETUP}
-    head = f"{'Explorer':8} {'sending':22} {'handler med':>11} {'p95':>6} {'1st out':>8}"
-    print(head, f"{'msgs':>5}")
+    head = f"{'Explorer':8} {'sending':22} {'handler med':>11} {'p95':>6} {'busy-idle':>9}"
+    print(head, f"{'1st out':>8} {'msgs':>5}   (ms; medians unless p95)")
     for kind, rows in results.items():
         for label, r in rows.items():
             print(
                 f"{kind:8} {label:22} {r['handler_median_ms']:11.2f} {r['handler_p95_ms']:6.2f} "
-                f"{r['first_out_median_ms']:8.2f} {r['messages_median']:5.0f}"
+                f"{r['busy_idle_median_ms']:9.2f} {r['first_out_median_ms']:8.2f} "
+                f"{r['messages_median']:5.0f}"
             )
     if args.json:
         with open(args.json, "w") as f:

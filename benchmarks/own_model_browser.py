@@ -16,27 +16,29 @@ Both pages are open side by side (a browser context each) and take turns step by
 both see the same load. One step: the Python side picks a cell of the painter's canvas
 (``.nnw-digit-painter canvas.nnw-paint-canvas``) that the step really changes (paint steps a
 blank cell, erase steps an inked one, a cell not clicked before while there are any; the
-brush toggle is switched between steps, untimed) and clicks its centre. Measured in the page,
-by an init script installed before the page loads:
+brush toggle is switched between steps, untimed) and clicks its centre. Measured in the page
+by benchmarks/paint_probe.js (shared with benchmarks/browser_latency.py), an init script
+installed before the page loads:
 
 - t0: ``performance.now()`` in a capturing ``pointerdown`` listener on the document, when the
   event reaches the page (before the painter's own handler).
 - last plot painted: every drawing call (``putImageData``, ``drawImage``, ``fillRect``,
-  ``clearRect``, ``strokeRect``, ``fillText``, ``stroke``, ``fill``) of
-  ``CanvasRenderingContext2D.prototype`` on a canvas inside ``.nnw-explorer`` is stamped with
-  ``performance.now()``, the last one per canvas kept; a MutationObserver on the app root
-  stamps changes inside any ``svg`` (bqplot figures). The step's latency is the latest of
-  these after t0. The views draw in ``requestAnimationFrame`` callbacks, so a drawing call's
-  time is the frame it shows in.
+  ``clearRect``, ``strokeRect``, ``fillText``, ``strokeText``, ``stroke``, ``fill``) of
+  ``CanvasRenderingContext2D.prototype`` on a plot canvas of the app (class ``nnw-*-canvas``
+  inside ``.nnw-explorer``) is stamped with ``performance.now()``, the last one per canvas
+  kept; a MutationObserver on the app root stamps changes inside bqplot figures
+  (``svg.svg-figure``). The step's latency is the latest of these after t0. The views draw in
+  ``requestAnimationFrame`` callbacks, so a drawing call's time is the frame it shows in.
 - first readout change: the first change of the probability readout's text (the exact-value
   table of ``.nnw-probabilities``) after t0.
 - where the time goes: the painter's buffer sent and the kernel's messages received on the
   kernel websocket (a wrapped ``WebSocket``), and each view's last drawing call after t0.
 
 The next step waits until the kernel's answer has arrived (the readout changed) and nothing
-was drawn (canvas or SVG) for 300 ms. Warm-up steps are not counted. Reported per page and
-server: median and p95 of both, which view painted last, the breakdown above (medians) and
-``/proc/loadavg`` (the machine may be shared: the figures are as noisy as its load).
+was drawn (canvas or SVG), changed in the readout or received from the kernel for 300 ms.
+Warm-up steps are not counted. Reported per page and server: median and p95 of both, which
+view painted last, the breakdown above (medians) and ``/proc/loadavg`` (the machine may be
+shared: the figures are as noisy as its load).
 """
 
 from __future__ import annotations
@@ -54,11 +56,11 @@ import tempfile
 import time
 from typing import Any
 
-import nbformat
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "browser"))
 import nnw_browser as nb  # tests/browser/nnw_browser.py: servers, Chromium, open_explorer
+from browser_latency import _sample  # this directory: one step's summary, as that file's
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -102,13 +104,13 @@ PAGES = {
     ),
 }
 
-# Runs before the page's own scripts. Stamps painter clicks, drawing calls on the app's
-# canvases, SVG changes in the app and the first probability readout change per step.
-_INIT = (HERE / "own_model_browser_init.js").read_text()
-# Resolves once the current step's readout has changed and nothing was drawn for `quiet` ms
-# (true), or after `timeout` ms (false).
-_WAIT_STEP = (HERE / "own_model_browser_wait.js").read_text()
+# Runs before the page's own scripts: stamps each input that starts a step, the plots'
+# drawing calls and SVG changes, the first probability readout change and the kernel's
+# websocket messages per step (window.__nnwProbe).
+_PROBE = (HERE / "paint_probe.js").read_text()
 _CANVAS = ".nnw-digit-painter canvas.nnw-paint-canvas"
+_ARM = {"root": ".nnw-explorer", "readout": nb.PROBS}
+_CLICK = {"type": "pointerdown", "selector": _CANVAS}  # a click on the painter starts a step
 
 
 # -- one page ----------------------------------------------------------------------------------
@@ -120,11 +122,12 @@ class PainterPage:
     def __init__(self, browser: Any, server: nb.Server, name: str) -> None:
         self.name, self.label = name, PAGES[name][0]
         self.page = nb.new_page(browser)
-        self.page.add_init_script(_INIT)
+        self.page.add_init_script(_PROBE)
         t = time.monotonic()
         nb.open_explorer(self.page, server, name)
         self.open_s = time.monotonic() - t
-        self.visibility = self.page.evaluate("() => window.__nnwArm()")
+        self.visibility = self.page.evaluate("a => window.__nnwProbe.arm(a)", _ARM)
+        self.page.evaluate("t => window.__nnwProbe.set(t)", _CLICK)
         self.canvas = self.page.locator(_CANVAS).first
         self.canvas.scroll_into_view_if_needed()
         self.mode = "paint"
@@ -163,43 +166,19 @@ class PainterPage:
         box = self.canvas.bounding_box()
         x = box["x"] + (c + 0.5) * box["width"] / cols
         y = box["y"] + (r + 0.5) * box["height"] / rows
-        n = self.page.evaluate("() => window.__nnwPaint.steps.length")
+        n = self.page.evaluate("() => window.__nnwProbe.steps.length")
         self.page.mouse.click(x, y)
-        ok = self.page.evaluate(_WAIT_STEP, [n, QUIET_MS, STEP_TIMEOUT_MS])
-        nb.next_frames(self.page)
-        s = self.page.evaluate("n => window.__nnwPaint.steps[n] || null", n)
+        done = self.page.evaluate(
+            "([n, q, t]) => window.__nnwProbe.wait(n, q, t)", [n, QUIET_MS, STEP_TIMEOUT_MS]
+        )
+        s = done["step"]
         if not counted:
             return
-        if not ok or s is None:
+        sample = _sample(s, done["ok"], s["ws_in"] if s else 0)  # browser_latency's summary
+        if sample is None:
             self.failures += 1
             return
-        draws = dict(s["draw"])
-        if s["svg"] is not None:
-            draws["svg"] = s["svg"]
-        last_view, last_t = max(draws.items(), key=lambda kv: kv[1])
-        views: dict[str, float] = {}  # each view's last drawing call (or SVG change) after t0
-        for label, t in draws.items():
-            view = label.split("#")[0]
-            views[view] = max(views.get(view, 0.0), t - s["t0"])
-        self.results.append(
-            {
-                "cell": cell,
-                "mode": self.mode,
-                "last_paint_ms": last_t - s["t0"],
-                "probs_ms": s["probs"] - s["t0"],
-                "dispatch_ms": s["t0"] - s["event_ts"],  # OS event -> our listener
-                "last_view": last_view.split("#")[0],
-                "canvases": len(s["draw"]),
-                "draw_calls": s["calls"],
-                "svg_changes": s["svg_changes"],
-                "views_ms": views,
-                # the painter's buffer sent; the kernel's first and last message received
-                "ws_out_ms": _since(s["ws_out"], s["t0"]),
-                "ws_in_first_ms": _since(s["ws_in_first"], s["t0"]),
-                "ws_in_last_ms": _since(s["ws_in_last"], s["t0"]),
-                "ws_in": s["ws_in"],
-            }
-        )
+        self.results.append({"cell": cell, "mode": self.mode, **sample})
 
     def close(self) -> None:
         context = self.page.context
@@ -208,10 +187,6 @@ class PainterPage:
         time.sleep(0.5)
         with contextlib.suppress(Exception):
             context.close()
-
-
-def _since(t: float | None, t0: float) -> float | None:
-    return None if t is None else t - t0
 
 
 def _stats(values: list[float]) -> dict[str, float | None]:
@@ -231,7 +206,7 @@ def _summary(p: PainterPage, steps: int) -> dict[str, Any]:
         "open_s": round(p.open_s, 1),
         "visibility": p.visibility,
         "last_paint": _stats([r["last_paint_ms"] for r in rs]),
-        "probs_readout": _stats([r["probs_ms"] for r in rs]),
+        "probs_readout": _stats([r["readout_ms"] for r in rs]),
         "dispatch": _stats([r["dispatch_ms"] for r in rs]),
         **{
             k: _stats([r[f"{k}_ms"] for r in rs if r[f"{k}_ms"] is not None])
@@ -254,17 +229,8 @@ def _summary(p: PainterPage, steps: int) -> dict[str, Any]:
 
 
 def _write_notebooks(directory: pathlib.Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     for name, (_, source) in PAGES.items():
-        book = nbformat.v4.new_notebook()
-        book.cells = [nbformat.v4.new_code_cell(source)]
-        book.metadata["kernelspec"] = {
-            "name": "nnwidgets",
-            "display_name": nb.KERNELS["nnwidgets"],
-            "language": "python",
-        }
-        book.metadata["language_info"] = {"name": "python"}
-        nbformat.write(book, directory / f"{name}.ipynb")
+        nb.write_notebook(directory / f"{name}.ipynb", source)
 
 
 def _loadavg() -> str:

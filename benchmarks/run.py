@@ -4,9 +4,9 @@ Prints median and p95 of one slider step, measured three ways for the digits MLP
 breast-cancer MLP: the fused kernel alone (the state's ``kernel()`` + ``np.asarray``), the state's
 whole update (validate, kernel, unpack, publish), and a full Explorer step (views included,
 widget messages serialised but not sent). Then the browser table of
-benchmarks/browser_latency.py: JupyterLab and Voila with the TCP_NODELAY server extension ON and
-OFF (and Voila with a pre-heated kernel): key and mouse slider->DOM latency, a fast drag,
-websocket frames per step, first interactive frame cold / warm, kernel RSS (about 5 minutes).
+benchmarks/browser_latency.py: Voila, JupyterLab and Notebook 7, the tabular and the digits
+Explorer with the network tab and the gradients tab shown: key, mouse and fast-drag steps timed
+to the last plot painted, websocket frames per step, first interactive frame, kernel RSS.
 """
 
 from __future__ import annotations

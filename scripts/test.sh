@@ -18,6 +18,6 @@ fi
 source "$(dirname "$0")/_setup.sh" test "[test]"
 ruff check nnwidgets tests benchmarks scripts notebooks
 ruff format --check nnwidgets
-.cache/eslint/node_modules/.bin/eslint nnwidgets/views/js eslint.config.mjs
+.cache/eslint/node_modules/.bin/eslint nnwidgets/views/js benchmarks tests/browser/js eslint.config.mjs
 node --test --test-reporter=spec nnwidgets/views/js/test/*.test.mjs
 exec python -m pytest "$@"

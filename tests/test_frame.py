@@ -132,3 +132,15 @@ def test_join_buffers_aligns_every_part():
     joined, spans = join_buffers([b"\x01", b"", np.arange(3, dtype="<f4").data])
     assert spans == [[0, 1], [8, 0], [8, 12]]
     assert np.frombuffer(joined[8:20], "<f4").tolist() == [0.0, 1.0, 2.0]
+
+
+def test_picking_an_example_is_one_message_with_its_label_and_no_echo():
+    ex = Explorer("digits")
+    picker = ex.views[2].picker
+    messages = step_messages(lambda: picker.index.set_state({"value": 7}))
+    assert len(messages) == 1  # the lab's plots, the painter's picture and the label
+    ids = {u["id"] for u in messages[0]["content"]["updates"]}
+    assert {picker.label.model_id, ex.views[2].canvas.model_id} <= ids
+    assert picker.index.model_id not in ids  # the page's own value is not echoed
+    np.testing.assert_array_equal(ex.state.x, ex.state.dataset.X_test[7])
+    ex.close()

@@ -86,8 +86,11 @@ def test_structure_step_is_one_canvas_message_with_buffers_only():
     assert len(sent) == 1
     buffers = {p[0] for p in sent[0]["buffer_paths"]}
     assert "node_values" in buffers and buffers <= {"node_values", "links"}  # links if changed
-    assert "caption" in sent[0]["state"]  # limits, hidden-node note and exact values
-    assert set(sent[0]["state"]) <= {"node_limit", "link_limit", "node_labels", "caption"}
+    # the table's version (the page builds the table of node values from the buffer); the
+    # caption (limits, hidden-node note) when it changes
+    assert sent[0]["state"]["table_version"] == s.version
+    allowed = {"node_limit", "link_limit", "node_labels", "caption", "table_version"}
+    assert set(sent[0]["state"]) <= allowed
     view.close()
 
 

@@ -65,7 +65,17 @@ def test_browser_modules_ship_with_the_package():
     wheel target excludes it (only the node tests are).
     """
     js = ROOT / "nnwidgets" / "views" / "js"
-    modules = ["app_guard", "bars", "boundary", "common", "heat", "image", "network", "paint"]
+    modules = [
+        "app_guard",
+        "bars",
+        "boundary",
+        "common",
+        "frame",
+        "heat",
+        "image",
+        "network",
+        "paint",
+    ]
     assert sorted(p.name for p in js.glob("*.js")) == [f"{m}.js" for m in modules]
     assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css"]
     wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]

@@ -47,15 +47,18 @@ def test_slider_drag_updates_bars_to_kernel_numbers():
     # one batched message per chart per step (hold_sync), carrying values as a binary buffer
     (message,) = updates(probs_view.canvas)[n_prob:]
     assert ["values"] in message["buffer_paths"]
-    assert "caption" in message["state"] and set(message["state"]) <= {"highlight", "caption"}
+    assert "table_version" in message["state"]
+    assert set(message["state"]) <= {"highlight", "table_class", "table_version"}
     (message,) = updates(attr_view.canvas)[n_attr:]
-    # the values as a binary buffer and the exact-values table (the title only when the
-    # method or class change)
-    assert set(message["state"]) == {"caption"} and message["buffer_paths"] == [["values"]]
+    # the values as a binary buffer and the table's version (the page builds the table of
+    # exact values from the buffer; the title only when the method or class change)
+    assert set(message["state"]) == {"table_version"}
+    assert message["buffer_paths"] == [["values"]]
     # the moved slider is not echoed back with a float32-rounded value
     assert not [m for m in updates(sliders[4]) if "value" in m["state"]]
-    # the readout the browser tests read holds the same numbers
-    assert f"{float(e.probs[1]):.6g}" in probs_view.canvas.caption
+    # the table the browser tests read: the predicted class and the update it shows
+    assert probs_view.canvas.table_class == f"nnw-predicted-{int(np.argmax(e.probs))}"
+    assert probs_view.canvas.table_version == ex.state.version
     ex.close()
 
 
@@ -136,7 +139,7 @@ def test_painting_a_pixel_updates_heatmap():
     assert heat.title == f"saliency · class {ex.state.class_names[ex.state.explained]}"
     (message,) = updates(heat)[n_attr:]  # one message: the values as a buffer and the limit
     assert message["buffer_paths"] == [["values"]]
-    assert set(message["state"]) <= {"limit", "title", "caption"}
+    assert set(message["state"]) <= {"limit", "title", "caption", "table_class", "table_version"}
     np.testing.assert_allclose(drawn(ex.views[3]), e.probs, rtol=1e-6)
     # painted values are not echoed back (echo_update=False on the canvas value)
     assert not [m for m in painter.canvas.comm.messages if m and m.get("method") == "echo_update"]

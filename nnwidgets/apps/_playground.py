@@ -91,7 +91,14 @@ class Playground(W.VBox):
                 continue
             parts[name].layout.display = "none"
         title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
-        pictures = W.HBox([self.network, W.VBox([self.boundary, self.curves])])
+        # the network picture at its full width (less only where the app is narrower), the
+        # boundary and the curves (360 px, their text wrapped) beside it or, on a narrow page,
+        # under it: never cut off at the app's edge
+        self.network.layout.flex = f"0 1 {self.network.canvas.width_px}px"
+        beside = W.VBox([self.boundary, self.curves], layout={"max_width": "360px"})
+        pictures = W.HBox(
+            [self.network, beside], layout={"flex_flow": "row wrap", "align_items": "flex-start"}
+        )
         guard = AppGuard(".nnw-playground")  # keys reach the controls, not the notebook
         self.frame = StepFrame(s)  # every widget update of one training step in one message
         super().__init__(

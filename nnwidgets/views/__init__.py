@@ -16,6 +16,7 @@ from ._app_guard import AppGuard as AppGuard
 from ._attribution import AttributionView as AttributionView
 from ._boundary_canvas import BoundaryCanvas as BoundaryCanvas
 from ._controls import MethodControls as MethodControls
+from ._frame import StepFrame as StepFrame
 from ._image_view import ExamplePicker as ExamplePicker
 from ._image_view import ImageCanvas as ImageCanvas
 from ._image_view import ImageView as ImageView
@@ -28,7 +29,6 @@ from ._playground_controls import PlaygroundControls as PlaygroundControls
 from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
-from ._frame import StepFrame as StepFrame
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
 

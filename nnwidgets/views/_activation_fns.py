@@ -8,10 +8,17 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, values_table
+from ._convert import f32, tick_format, values_table
 
 #: A layer with more neurons than this shows this many points, evenly spaced by index.
 MAX_POINTS = 1000
+
+
+def _short_format(*arrays: np.ndarray) -> str:
+    """The tick format of an axis over the finite values of ``arrays`` (see ``tick_format``)."""
+    v = np.concatenate([f32(a).ravel() for a in arrays])
+    v = v[np.isfinite(v)]
+    return tick_format(v.min(), v.max()) if v.size else tick_format(0.0, 1.0)
 
 
 class ActivationFunctionView(StateView, W.VBox):
@@ -49,8 +56,8 @@ class ActivationFunctionView(StateView, W.VBox):
                     marks=[curve, points],
                     title=title,
                     axes=[
-                        bq.Axis(scale=xs, label="pre-activation z"),
-                        bq.Axis(scale=ys, side="left", tick_format=".2g"),
+                        bq.Axis(scale=xs, label="pre-activation z"),  # formats: _redraw
+                        bq.Axis(scale=ys, side="left"),
                     ],
                     fig_margin={"top": 35, "bottom": 40, "left": 45, "right": 10},
                     layout={"width": "330px", "height": "240px"},
@@ -73,11 +80,15 @@ class ActivationFunctionView(StateView, W.VBox):
         if pre.size > MAX_POINTS:  # display selection: SVG points, one DOM element each
             shown = np.linspace(0, pre.size - 1, MAX_POINTS).round().astype(int)
             some = f" ({MAX_POINTS} of {pre.size} neurons)"
-        for line, points, key, y in zip(self.curves, self.points, ("f", "df"), values):
+        for line, points, key, y, figure in zip(
+            self.curves, self.points, ("f", "df"), values, self.figures
+        ):
             with line.hold_sync():
                 line.x, line.y = curve["z"], curve[key]
             with points.hold_sync():
                 points.x, points.y = pre[shown], y[shown]
+            for axis, v in zip(figure.axes, ((curve["z"], pre), (curve[key], y))):
+                axis.tick_format = _short_format(*v)
         self.figures[0].title = f"{act}(z) · {name}{some}"
         self.figures[1].title = f"{act}'(z) · {name}{some}"
         labels = [str(i) for i in range(pre.size)]

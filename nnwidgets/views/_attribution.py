@@ -18,10 +18,8 @@ from ._convert import (
     fit_cell,
     grey_of,
     image_map,
-    image_table,
     number,
     unit8,
-    values_table,
 )
 from ._heat_canvas import HeatCanvas
 
@@ -36,10 +34,10 @@ class AttributionView(StateView, W.VBox):
     |value| (``(H, W, C)``: summed over the channels), fitted to a ``box`` px square like the
     input, with a colour scale; ``mode`` switches between the map and the map as a tint over
     the input in grey. Tabular inputs: one bar per feature on a ``BarsCanvas`` (each bar
-    coloured the same way). Either way a step is one message with one float32 buffer and
-    the table of exact values under the chart. Large images are shown smaller, as block
-    means: at most ``HEAT_SIDE`` cells a side in the map and a 16 x 16 grid in the table
-    (``image_table``), each saying so.
+    coloured the same way). Either way a step is one float32 buffer; the page builds the
+    table of exact values under the chart from it. Large images are shown smaller, as block
+    means of at most ``HEAT_SIDE`` cells a side (the map says so), and the table lists the
+    cells drawn (over 400: the 50 largest |value|).
     """
 
     def __init__(self, state: ExplorerState, box: int = IMAGE_BOX, **kwargs: object) -> None:
@@ -51,8 +49,13 @@ class AttributionView(StateView, W.VBox):
             rows, cols = shape[:2]
             block = -(-max(rows, cols) // HEAT_SIDE)  # pixels per drawn cell (block_mean)
             side = -(-max(rows, cols) // block)  # drawn cells along the longer side
+            names = state.dataset.feature_names  # a name per pixel, when the data set has them
             self.canvas = HeatCanvas(
-                rows=rows, cols=cols, max_side=HEAT_SIDE, cell_px=fit_cell(side, side, box)
+                rows=rows,
+                cols=cols,
+                max_side=HEAT_SIDE,
+                cell_px=fit_cell(side, side, box),
+                cell_names=list(names) if len(names) == rows * cols and block == 1 else [],
             )
             self._box = box
             self._range = data_range(state.dataset.X_train, state.dataset.X_test)
@@ -93,13 +96,6 @@ class AttributionView(StateView, W.VBox):
             return f"{LABELS[s.method]} · {layer}[{s.neuron}]"
         return f"{LABELS[s.method]} · class {s.class_names[s.explained]}"
 
-    def _names(self, rows: int, cols: int) -> list[str] | tuple[str, ...]:
-        """A name per pixel: the data set's, or ``pixel (r, c)`` where a pixel has channels."""
-        names = self.state.dataset.feature_names
-        if len(names) == rows * cols:
-            return names
-        return [f"pixel ({r}, {c})" for r in range(rows) for c in range(cols)]
-
     def _redraw(self, _: object) -> None:
         s = self.state
         gap = s.completeness_gap
@@ -108,18 +104,16 @@ class AttributionView(StateView, W.VBox):
             if gap is None
             else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
         )
-        css = f"nnw-explained-{s.explained}"
+        css = f"nnw-explained-{s.explained}"  # the page builds the values table (same buffer)
         if not isinstance(self.canvas, HeatCanvas):
-            a = f32(s.attribution)
-            table = values_table(s.dataset.feature_names, a, css, s.version)
-            with self.canvas.hold_sync():  # one message: values, title, gap and exact values
+            with self.canvas.hold_sync():  # one update: values, title, gap, the table's class
                 self.canvas.groups = [self._title()]
-                self.canvas.show([a])
-                self.canvas.caption = gap + table
+                self.canvas.show([f32(s.attribution)])
+                self.canvas.caption = gap
+                self.canvas.table_class, self.canvas.table_version = css, s.version
             return
         a = image_map(s.attribution)
         rows, cols = a.shape
-        table = image_table(self._names(rows, cols), a, css, s.version)
         channels = s.input_shape[2] if len(s.input_shape) == 3 else 1
         if channels > 1:
             gap += (
@@ -139,4 +133,5 @@ class AttributionView(StateView, W.VBox):
             if self.mode.value:  # the input in grey under the tint (sent only while shown)
                 grey, _ = block_mean(grey_of(s.x), self._box)
                 self.canvas.show_base(unit8(grey, *self._range, ink=self._ink))
-            self.canvas.caption = gap + table
+            self.canvas.caption = gap
+            self.canvas.table_class, self.canvas.table_version = css, s.version

@@ -15,12 +15,13 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ._base import Captioned
 from ._js import esm
 
 _ESM = esm("bars")
 
 
-class BarsCanvas(anywidget.AnyWidget):
+class BarsCanvas(Captioned, anywidget.AnyWidget):
     """One small bar chart per group, side by side on one canvas.
 
     ``values`` holds every group's values back to back (float32, group order). A click on a
@@ -31,9 +32,6 @@ class BarsCanvas(anywidget.AnyWidget):
     """
 
     _esm = _ESM
-    caption = t.Unicode(
-        "", help="HTML under the picture (exact values, notes), sent with the values."
-    ).tag(sync=True)
     groups = t.List(t.Unicode(), help="Panel titles, one per group.").tag(sync=True)
     sizes = t.List(t.Int(), help="Bars per group.").tag(sync=True)
     blocks = t.List(

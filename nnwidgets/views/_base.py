@@ -35,6 +35,32 @@ class InputSlider(W.FloatSlider):
     value = t.CFloat(0.0, help="Float value").tag(sync=True, echo_update=False)
 
 
+class Captioned(t.HasTraits):
+    """A canvas's text under its picture: notes (``caption``) and the exact-values table.
+
+    The page builds the table from the values the canvas draws (``valuesTable`` in
+    ``js/common.js``): the kernel sends the numbers once, as the canvas's float32 buffer.
+    """
+
+    caption = t.Unicode("", help="HTML under the picture (notes), sent with the values.").tag(
+        sync=True
+    )
+    table_class = t.Unicode(
+        "",
+        help="'' = no values table; else the page builds the table of the drawn values under "
+        "the caption, with these CSS classes (e.g. 'nnw-predicted-3').",
+    ).tag(sync=True)
+    table_version = t.Int(0, help="The state's update count, the table's data-version.").tag(
+        sync=True
+    )
+
+
+class IndexSlider(W.IntSlider):
+    """An IntSlider whose value the kernel does not echo back (as ``InputSlider``)."""
+
+    value = t.CInt(0, help="Int value").tag(sync=True, echo_update=False)
+
+
 def _identity(value: Any) -> Any:
     return value
 

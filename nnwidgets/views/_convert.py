@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ._js import constants
+
 
 def f32(x: Any) -> np.ndarray:
     """``x`` as a float32 numpy array (bqplot sends these as binary buffers)."""
@@ -19,14 +21,10 @@ def number(v: float) -> str:
     return f"{float(v):.6g}"
 
 
-#: More values than this and a values table shows a selection (and says which).
-TABLE_LIMIT = 400
-#: Long vectors: how many entries (the largest magnitudes) a table shows.
-TABLE_TOP = 50
-#: Large images: the side a table's block-average grid stays within.
-TABLE_SIDE = 16
-#: The grid scrolls inside a box beside the chart instead of widening the app's row.
-_SCROLL = "max-width:460px;max-height:360px;overflow:auto;font-size:11px;white-space:nowrap"
+#: More values than this and a values table shows a selection (and says which): its
+#: ``TABLE_TOP`` largest magnitudes. Defined once, in js/common.js, where the lab's canvases build
+#: their tables; the bqplot views' tables are built here by the same rule.
+TABLE_LIMIT, TABLE_TOP = (int(constants("common")[k]) for k in ("TABLE_LIMIT", "TABLE_TOP"))
 
 
 def block_mean(a: Any, max_side: int) -> tuple[np.ndarray, int]:
@@ -114,42 +112,6 @@ def values_table(names: Sequence[str], values: Any, css: str, version: int = 0) 
     return (
         f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
         f"{note}<table>{rows}</table></details>"
-    )
-
-
-def image_table(names: Sequence[str], values: Any, css: str, version: int = 0) -> str:
-    """``values_table`` for an image ``(rows, cols)``; larger ones as a grid of block means.
-
-    Up to ``TABLE_LIMIT`` cells: ``values_table`` itself (one row per pixel). Larger: the
-    image averaged over square blocks to at most ``TABLE_SIDE`` x ``TABLE_SIDE`` (see
-    ``block_mean``), one table row per block row headed by its pixel rows (a ``th``; each
-    mean a ``td.nnw-v``), under a note such as "showing a 16×16 average of 128×128".
-    """
-    a = f32(values)
-    if a.size <= TABLE_LIMIT:
-        return values_table(names, a, css, version)
-    rows, cols = a.shape
-    m, f = block_mean(a, TABLE_SIDE)
-
-    def span(i: int, n: int) -> str:
-        return f"{i * f}–{min(n, (i + 1) * f) - 1}"
-
-    head = "".join(f"<th>{span(c, cols)}</th>" for c in range(m.shape[1]))
-    body = "".join(
-        f"<tr><th>{span(r, rows)}</th>"
-        + "".join(f'<td class="nnw-v">{number(v)}</td>' for v in m[r])
-        + "</tr>"
-        for r in range(m.shape[0])
-    )
-    note = (
-        f'<div class="nnw-note nnw-downsampled" data-block="{f}">showing a '
-        f"{m.shape[0]}×{m.shape[1]} average of {rows}×{cols} ({f}×{f} pixel blocks; "
-        "rows down, columns across)</div>"
-    )
-    return (
-        f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
-        f'{note}<div class="nnw-grid-scroll" style="{_SCROLL}"><table class="nnw-grid">'
-        f"<tr><th></th>{head}</tr>{body}</table></div></details>"
     )
 
 
@@ -263,3 +225,117 @@ def integer_ticks(n: int, most: int = 5) -> np.ndarray:
             if span / step <= most - 1:
                 return np.arange(0, max(int(n), 1), step)
     return np.arange(0, max(int(n), 1), step)
+
+
+#: Axes whose largest |value| is below ``TINY`` or at least ``HUGE`` are labelled with SI
+#: prefixes ("5µ" = 5e-6, "12k" = 12 000), past pico and tera (``SI_RANGE``) in e-notation
+#: ("1.7e-23", not "17y"); the JavaScript views' ``tickLabel`` (js/common.js) switches at the
+#: same magnitudes.
+TINY, HUGE = 1e-3, 1e4
+SI_RANGE = (1e-12, 1e15)
+
+
+def _si(m: float) -> bool:
+    """An axis of largest |value| ``m`` is labelled with SI prefixes."""
+    return SI_RANGE[0] <= m < TINY or HUGE <= m < SI_RANGE[1]
+
+
+def _extent(lo: float, hi: float) -> float:
+    m = max(abs(float(lo)), abs(float(hi)))
+    return m if np.isfinite(m) else 0.0
+
+
+def tick_format(lo: float, hi: float, *, step: float | None = None) -> str:
+    """A d3-format specifier for an axis over ``[lo, hi]`` whose labels stay short.
+
+    Largest |value| below ``TINY`` or from ``HUGE`` on: SI prefixes with trailing zeros trimmed
+    (``".3~s"``: 5e-6 -> "5µ", 12000 -> "12k", 0 -> "0"), past pico and tera e-notation
+    (``".2~e"``: "1.7e-23", where d3's prefix would be "y"). In between: fixed decimals, as
+    many as ticks ``step`` apart need (default: a twentieth of the span, finer than any
+    tick d3 places), trailing zeros trimmed (``".2~f"``: 0.25, 1). d3's ``".2g"`` printed
+    9e-6 as "0.0000090", which an axis margin clipped to "0000090". Counts: ``step=1``.
+
+    Examples:
+        >>> tick_format(-9e-6, 9e-6), tick_format(0, 12000), tick_format(-0.07, 0.07)
+        ('.3~s', '.3~s', '.3~f')
+        >>> tick_format(0, 250, step=1), tick_format(-1, 1, step=0.5), tick_format(0, 1)
+        ('.0~f', '.1~f', '.2~f')
+        >>> tick_format(-1.7e-23, 1.7e-23), tick_format(0, 2e15)
+        ('.2~e', '.2~e')
+    """
+    m = _extent(lo, hi)
+    if _si(m):
+        return ".3~s"
+    if 0 < m < TINY or m >= HUGE:
+        return ".2~e"
+    span = float(hi) - float(lo)
+    if step is None:
+        step = (span if np.isfinite(span) and span > 0 else m or 1.0) / 20
+    return f".{min(8, max(0, int(np.ceil(-np.log10(step) - 1e-9))))}~f"
+
+
+def nice_ticks(lo: float, hi: float, most: int = 5) -> np.ndarray:
+    """At most ``most`` round ticks inside ``[lo, hi]`` (0 among them when it is inside).
+
+    Multiples of 1, 2 or 5 times a power of ten. On an SI-labelled axis (``tick_format``)
+    every label has the same prefix ("−1µ 0 1µ", never "500n 1µ"): the step is at least the
+    power of 1000 of the largest |value|, or, where that leaves fewer than two ticks, the
+    ticks stay within that power or below it.
+
+    Examples:
+        >>> nice_ticks(-0.87, 0.87).tolist(), nice_ticks(0, 1, most=6).tolist()
+        ([-0.5, 0.0, 0.5], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        >>> nice_ticks(-1.9e-6, 1.9e-6).tolist(), nice_ticks(2.0, 2.0).tolist()
+        ([-1e-06, 0.0, 1e-06], [2.0])
+    """
+    lo, hi = float(lo), float(hi)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi < lo:
+        return np.zeros(0)
+    if hi == lo:
+        return np.array([lo])
+    m = _extent(lo, hi)
+    floor = 10.0 ** (3 * np.floor(np.log10(m) / 3)) if _si(m) else 0.0
+    floor *= 1 - 1e-9  # 10.0**-6 may round above 1e-6
+    tries = [(lo, hi, floor)]  # steps of at least `floor`: every |tick| 0 or >= floor
+    if floor:  # too few: the ticks within the part at the extent's prefix or below it
+        band = (max(lo, floor), hi) if hi >= floor else (lo, min(hi, -floor))
+        below = (max(lo, -floor * (1 - 1e-6)), min(hi, floor * (1 - 1e-6)))
+        tries += sorted([(*band, 0.0), (*below, 0.0)], key=lambda r: r[0] - r[1])
+    for a, b, least in tries:
+        ticks = _round_ticks(a, b, most, least)
+        if len(ticks) >= 2:
+            return ticks
+    return _round_ticks(lo, hi, most, 0.0)
+
+
+def _round_ticks(lo: float, hi: float, most: int, least: float) -> np.ndarray:
+    """The multiples in ``[lo, hi]`` of the least round step >= ``least`` with <= ``most``."""
+    if not hi > lo:
+        return np.array([lo]) if hi == lo else np.zeros(0)
+    # a step of 10**(power + 1) leaves at most one tick (the span halved: no overflow)
+    power = int(np.floor(np.log10(hi / 2 - lo / 2) + np.log10(2)))
+    top = min(307, max(power + 1, int(np.log10(least)) + 1 if least else power))
+    steps = (b * 10.0**p for p in range(max(power - 2, -307), top + 1) for b in (1, 2, 5))
+    step = next((s for s in steps if s >= least and _count(lo, hi, s) <= most), None)
+    if step is None or step == 0:  # the ends of float64's range
+        return np.array([lo, hi])
+    first = np.ceil(lo / step - 1e-9)
+    decimals = 3 - int(np.floor(np.log10(step)))
+    return np.round(np.arange(first, first + _count(lo, hi, step)) * step, decimals) + 0.0
+
+
+def _count(lo: float, hi: float, step: float) -> float:
+    """How many multiples of ``step`` lie in ``[lo, hi]``."""
+    return float(np.floor(hi / step + 1e-9) - np.ceil(lo / step - 1e-9) + 1)
+
+
+def axis_ticks(lo: float, hi: float, most: int = 5) -> tuple[np.ndarray, str]:
+    """``nice_ticks`` over ``[lo, hi]`` and the ``tick_format`` that prints them short.
+
+    Examples:
+        >>> [(t.tolist(), f) for t, f in (axis_ticks(-2e-6, 2e-6, 3), axis_ticks(0.0, 1.0))]
+        [([-2e-06, 0.0, 2e-06], '.3~s'), ([0.0, 0.5, 1.0], '.1~f')]
+    """
+    ticks = nice_ticks(lo, hi, most)
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else None
+    return ticks, tick_format(lo, hi, step=step)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..state import PlaygroundState
 from ._base import StateView
-from ._convert import f32
+from ._convert import f32, tick_format
 
 COLORS = ["#333333", "#e6550d"]  # train: dark grey, test: orange
 
@@ -28,13 +28,22 @@ def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Fig
         marks=[lines],
         title=title,
         axes=[
-            bq.Axis(scale=xs, label="epoch", tick_format=".3g", num_ticks=5),
-            bq.Axis(scale=ys, side="left", label=y_label, tick_format=".2g", num_ticks=4),
+            # formats: _short_ticks once there are values (epochs 1500, not ".3g"'s 1.5e+3)
+            bq.Axis(scale=xs, label="epoch", tick_format=".2~f", num_ticks=5),
+            bq.Axis(scale=ys, side="left", label=y_label, tick_format=".2~f", num_ticks=4),
         ],
         fig_margin={"top": 30, "bottom": 40, "left": 50, "right": 10},
         layout={"width": "330px", "height": "200px"},
     )
     return figure, lines
+
+
+def _short_ticks(figure: bq.Figure, x: np.ndarray, y: np.ndarray) -> None:
+    """Tick formats that print the values' magnitudes short (a format sent when it changes)."""
+    for axis, v in zip(figure.axes, (x, y)):
+        finite = v[np.isfinite(v)]
+        if finite.size:
+            axis.tick_format = tick_format(min(0.0, finite.min()), max(0.0, finite.max()))
 
 
 class CurvesView(StateView, W.VBox):
@@ -58,6 +67,9 @@ class CurvesView(StateView, W.VBox):
         self.acc_figure.layout.display = None if s.task == "classification" else "none"
         if h["epoch"]:
             epochs = f32(h["epoch"])
+            losses = np.concatenate([f32(h["train_loss"]), f32(h["test_loss"])])
+            _short_ticks(self.loss_figure, epochs, losses)
+            _short_ticks(self.acc_figure, epochs, f32([0.0, 1.0]))
             with self.loss_lines.hold_sync():
                 self.loss_lines.x = epochs
                 self.loss_lines.y = np.stack([f32(h["train_loss"]), f32(h["test_loss"])])

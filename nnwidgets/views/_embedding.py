@@ -6,10 +6,11 @@ import html
 
 import bqplot as bq
 import ipywidgets as W
+import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView, steady_scale
-from ._convert import f32, number
+from ._convert import f32, number, tick_format
 
 PALETTE = [
     "#1f77b4",
@@ -73,8 +74,8 @@ class EmbeddingView(StateView, W.VBox):
             marks=[self.cloud, self.current],
             title="the layer over the data set (PCA or t-SNE)",
             axes=[
-                bq.Axis(scale=xs, label="PC 1", num_ticks=5, tick_format=".2~g"),
-                bq.Axis(scale=ys, side="left", label="PC 2", num_ticks=5, tick_format=".2~g"),
+                bq.Axis(scale=xs, label="PC 1", num_ticks=5),  # formats: _refit
+                bq.Axis(scale=ys, side="left", label="PC 2", num_ticks=5),
             ],
             fig_margin={"top": 35, "bottom": 40, "left": 50, "right": 10},
             layout={"width": "420px", "height": "360px"},
@@ -117,6 +118,10 @@ class EmbeddingView(StateView, W.VBox):
         x_axis, y_axis = self.figure.axes if hasattr(self, "figure") else (None, None)
         if x_axis is not None:
             x_axis.label, y_axis.label = self._axes()
+            for axis, v in ((x_axis, points[:, 0]), (y_axis, points[:, 1])):
+                finite = v[np.isfinite(v)]  # a layer of tiny values: "5µ", not "0.000005"
+                lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+                axis.tick_format = tick_format(lo, hi)
         self.progress.layout.visibility = "visible" if s.embed_method == "tsne" else "hidden"
 
     def _progress(self, change: object) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import block_peak, f32, integer_ticks
+from ._convert import axis_ticks, block_peak, f32, integer_ticks
 
 
 def tile(blocks: np.ndarray) -> np.ndarray:
@@ -64,6 +64,9 @@ def _padded(m: np.ndarray) -> np.ndarray:
 MATRIX_SIDE = 256
 #: The same for a layer's tiled feature maps.
 FEATURE_SIDE = 128
+#: Figure margin (px) under the plot that bqplot's horizontal ColorAxis takes (a 20 px bar
+#: 44 px above the figure's bottom edge, its tick labels under it).
+COLOR_BAR = 48
 
 
 def _drawn(m: np.ndarray, block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -80,7 +83,10 @@ class MatrixPlot:
     ``show(m, tiles=(h, w, rows, cols))`` also draws grey lines between the blocks. Only
     ``color`` is sent when the shape and layout are unchanged (one message per update). A
     matrix with a side above ``max_side`` is drawn as block peaks (``block_peak``), its axes
-    still in the full matrix's indices; ``note`` then says so, for the view's title.
+    still in the full matrix's indices; ``note`` then says so, for the view's title. With
+    ``color_label``, a colour bar under the map (``color_axis``, a ``ColorAxis`` of
+    ``colors``) is ticked over the colour scale's range: ``color_range`` for a scale with a
+    fixed min / max, the values drawn for a data-driven one.
     """
 
     def __init__(
@@ -89,6 +95,7 @@ class MatrixPlot:
         matrix: np.ndarray,
         *,
         max_side: int = MATRIX_SIDE,
+        color_label: str | None = None,
         **kwargs: object,
     ) -> None:
         self.xs, self.ys = bq.LinearScale(), bq.LinearScale(reverse=True)
@@ -106,11 +113,14 @@ class MatrixPlot:
             bq.Axis(scale=self.xs, tick_format="d", num_ticks=4),
             bq.Axis(scale=self.ys, side="left", tick_format="d", num_ticks=4),
         ]
+        axes = self.axes if kwargs.pop("axes", True) else []
+        margin = {"top": 30, "bottom": 40 if axes else 10, "left": 45, "right": 10}
+        self.color_axis: bq.ColorAxis | None = None
+        if color_label is not None:
+            self.color_axis = bq.ColorAxis(scale=colors, label=color_label, side="bottom")
+            axes, margin["bottom"] = [*axes, self.color_axis], margin["bottom"] + COLOR_BAR
         self.figure = bq.Figure(
-            marks=[self.mark, self.grid],
-            axes=self.axes if kwargs.pop("axes", True) else [],
-            fig_margin={"top": 30, "bottom": 40, "left": 45, "right": 10},
-            **kwargs,
+            marks=[self.mark, self.grid], axes=axes, fig_margin=margin, **kwargs
         )
         self._layout: tuple | None = None
         self.block = (1, 1)
@@ -122,6 +132,25 @@ class MatrixPlot:
         fr, fc = self.block
         return "" if self.block == (1, 1) else f" · peak |value| of {fr}×{fc} blocks"
 
+    def color_range(self, lo: float, hi: float) -> None:
+        """Tick the colour bar over ``[lo, hi]``, short labels (``axis_ticks``).
+
+        Call it before the colour scale's range changes: bqplot's ColorAxis redraws its ticks
+        when the scale's domain changes, not when its ``tick_values`` do.
+        """
+        if self.color_axis is not None:
+            ticks, fmt = axis_ticks(lo, hi, most=4)  # a bar of ~120 px: "−1µ 0 1µ"
+            with self.color_axis.hold_sync():
+                self.color_axis.tick_values, self.color_axis.tick_format = ticks, fmt
+
+    def _data_range(self, m: np.ndarray) -> None:
+        """A data-driven colour scale spans the values drawn: tick the bar over them."""
+        s = self.mark.scales["color"]
+        if self.color_axis is not None and (s.min is None or s.max is None):
+            finite = m[np.isfinite(m)]
+            if finite.size:
+                self.color_range(float(finite.min()), float(finite.max()))
+
     def show(
         self, matrix: np.ndarray, tiles: tuple[int, ...] | None = None, labels: tuple = ("", "")
     ) -> None:
@@ -129,6 +158,7 @@ class MatrixPlot:
         m = f32(matrix)
         shape = m.shape
         m, self.block = block_peak(m, self.max_side)
+        self._data_range(m)  # before the colours: they move a data-driven scale's domain
         if (shape, tiles, labels) == self._layout:
             self.mark.color = _padded(m)
             return
@@ -157,9 +187,10 @@ class MatrixPlot:
 class FeatureMapView(StateView, W.VBox):
     """``state.activations`` of each conv layer: its channels in a grid, one heat map per layer.
 
-    Colours span each layer's values for the current input (the colour scale's own range).
-    Tiles of more than ``FEATURE_SIDE`` values a side are drawn as block peaks (the title
-    says so).
+    Colours span each layer's values for the current input (the colour scale's own range),
+    one scale for all the layer's channels: one colour bar ("activation") under each layer's
+    grid. Tiles of more than ``FEATURE_SIDE`` values a side are drawn as block peaks (the
+    title says so).
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -172,19 +203,21 @@ class FeatureMapView(StateView, W.VBox):
                 continue
             h, w, c = shape
             rows, cols = grid_shape(c)
-            cell = min(360 / (cols * w), 240 / (rows * h))  # pixels per value, for display
+            # pixels per value: the grid 320 px wide (bqplot's colour bar is the plot's width
+            # less 200 px), at most 400 px tall
+            cell = min(320 / (cols * w), 400 / (rows * h))
             tiled = tile_channels(f32(state.activations[name]))
             plot = MatrixPlot(
                 bq.ColorScale(scheme="viridis"),
                 tiled,
-                max_side=FEATURE_SIDE,  # a figure of at most 360 x 240 px
+                max_side=FEATURE_SIDE,
                 axes=False,
+                color_label="activation",
                 title=f"{name}: {c} channels of {h}×{w}",
-                layout={
-                    "width": f"{cols * w * cell + 55:.0f}px",
-                    "height": f"{rows * h * cell + 70:.0f}px",
-                },
             )
+            m = plot.figure.fig_margin  # the plot and its margins (the colour bar's)
+            plot.figure.layout.width = f"{cols * w * cell + m['left'] + m['right']:.0f}px"
+            plot.figure.layout.height = f"{rows * h * cell + m['top'] + m['bottom']:.0f}px"
             self.tiles[name] = (h, w, rows, cols)
             plot.show(tiled, self.tiles[name])
             plot.figure.title += plot.note

@@ -9,7 +9,7 @@ import numpy as np
 from ..models import param_groups
 from ..state import ExplorerState
 from ._base import StateView, steady_scale
-from ._convert import f32, number, values_table
+from ._convert import axis_ticks, f32, number, values_table
 from ._feature_maps import MatrixPlot
 from ._outputs import label_dropdown, loss_html
 from ._weights_view import SCHEME, as_matrix, channels_first, shown_as_matrix, weight_arrays
@@ -21,7 +21,8 @@ class GradientsView(StateView, W.VBox):
     The norms, one bar per layer with parameters (all its arrays together), show vanishing
     or exploding gradients at a glance. The loss is the cross-entropy for the true label
     picked here (``state.label``). The heat map's colour scale is symmetric around zero,
-    ±max |gradient| of the array shown (a display limit, like the attribution view's).
+    ±max |gradient| of the array shown (a display limit, like the attribution view's): its
+    colour bar runs from -1 to 1 and its label gives that limit ("dL/dθ ÷ 3.2e-06").
 
     Args:
         state: the Explorer's (or Playground's) state.
@@ -60,8 +61,12 @@ class GradientsView(StateView, W.VBox):
         self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0, min=-1.0, max=1.0)
         self.limit = 1.0
         self.matrix = MatrixPlot(
-            self.colors, self._grad()[0], layout={"width": "380px", "height": "320px"}
+            self.colors,
+            self._grad()[0],
+            color_label="dL/dθ",
+            layout={"width": "380px", "height": "368px"},  # 320 px and the colour bar
         )
+        self.matrix.color_range(-1.0, 1.0)
         xs, ys = bq.OrdinalScale(), steady_scale(min=0.0)  # no axis redraw per step
         self.norms = bq.Bars(
             x=self.groups,
@@ -74,7 +79,7 @@ class GradientsView(StateView, W.VBox):
         self.norm_figure = bq.Figure(
             marks=[self.norms],
             title="|dL/dθ| per layer",
-            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", tick_format=".2g")],
+            axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left")],  # format: _redraw
             fig_margin={"top": 30, "bottom": 30, "left": 50, "right": 10},
             layout={"width": "300px", "height": "220px"},
         )
@@ -104,12 +109,19 @@ class GradientsView(StateView, W.VBox):
         self.limit = float(np.abs(matrix).max()) or 1.0  # a zero gradient: no 0/0
         self.matrix.show(matrix / np.float32(self.limit), tiles, labels)
         self.matrix.figure.title = f"dL/dθ · {self.layer.value}{self.matrix.note}"
+        if self.matrix.color_axis is not None:
+            self.matrix.color_axis.label = f"dL/dθ ÷ {self.limit:.2g}"
 
     def _redraw(self, change: object) -> None:
         s = self.state
         if change is not None:
             self._draw_layer(None)
         self.norms.y = f32(s.grad_norms)
+        # at most 5 round ticks inside the data (so inside the stabilised domain), short
+        # labels at any magnitude; sent only when they change
+        axis = self.norm_figure.axes[1]
+        with axis.hold_sync():
+            axis.tick_values, axis.tick_format = axis_ticks(0.0, np.nanmax(s.grad_norms))
         loss = (
             loss_html(s)
             if self.label is not None

@@ -14,13 +14,14 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ._base import Captioned
 from ._convert import block_mean
 from ._js import esm
 
 _ESM = esm("heat")
 
 
-class HeatCanvas(anywidget.AnyWidget):
+class HeatCanvas(Captioned, anywidget.AnyWidget):
     """A ``rows`` x ``cols`` heat map: each cell coloured by value / ``limit``, red < 0 < blue.
 
     A colour scale (-limit, 0, +limit) is drawn under the map. With ``overlay`` on, the map
@@ -34,10 +35,12 @@ class HeatCanvas(anywidget.AnyWidget):
     """
 
     _esm = _ESM
-    caption = t.Unicode(
-        "", help="HTML under the picture (exact values, notes), sent with the values."
-    ).tag(sync=True)
     rows = t.Int(8, help="Grid rows.").tag(sync=True)
+    cell_names = t.List(
+        t.Unicode(),
+        help="A name per cell for the values table (empty: 'pixel (r, c)', or the rows and "
+        "columns of a block).",
+    ).tag(sync=True)
     cols = t.Int(8, help="Grid columns.").tag(sync=True)
     cell_px = t.Int(32, help="Side of a drawn cell in screen pixels.").tag(sync=True)
     max_side = t.Int(64, help="At most this many cells per side (larger: block means).")

@@ -10,7 +10,7 @@ import numpy as np
 import traitlets as t
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import IndexSlider, StateView
 from ._convert import IMAGE_BOX, channels_of, data_range, fit_cell, unit8
 from ._js import esm
 
@@ -51,7 +51,7 @@ class ExamplePicker(W.VBox):
     def __init__(self, state: ExplorerState, **kwargs: Any) -> None:
         self.state = state
         n = len(state.dataset.X_test)
-        self.index = W.IntSlider(
+        self.index = IndexSlider(
             0,
             min=0,
             max=max(0, n - 1),
@@ -81,11 +81,12 @@ class ExamplePicker(W.VBox):
     def _pick(self, _: object) -> None:
         ds, i = self.state.dataset, self.index.value
         y = int(ds.y_test[i])
-        with self.state.batch():  # the example and its true label: one recompute
-            self.state.x = ds.X_test[i]
-            if 0 <= y < len(ds.class_names):
-                self.state.label = y
-        self._say()
+        with self.state.publishing():  # the step and the label it names: one message
+            with self.state.batch():  # the example and its true label: one recompute
+                self.state.x = ds.X_test[i]
+                if 0 <= y < len(ds.class_names):
+                    self.state.label = y
+            self._say()
 
     def _say(self) -> None:
         ds, i = self.state.dataset, self.index.value

@@ -13,6 +13,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ._base import Captioned
 from ._js import constants, esm
 
 # px left of the first and right of the last column (room for input labels), above the nodes
@@ -60,16 +61,13 @@ def node_positions(
     return out
 
 
-class NetworkCanvas(anywidget.AnyWidget):
+class NetworkCanvas(Captioned, anywidget.AnyWidget):
     """Columns of neuron thumbnails joined by links coloured and sized by weight (or gradient).
 
     Clicking a node sets ``selected`` (column-by-column index); hovering a link shows its value.
     """
 
     _esm = _ESM
-    caption = t.Unicode(
-        "", help="HTML under the picture (exact values, notes), sent with the values."
-    ).tag(sync=True)
     columns = t.List(t.Int(), help="Node count per column, input first.").tag(sync=True)
     column_names = t.List(t.Unicode(), help="Name drawn above each column.").tag(sync=True)
     boxes = t.List(

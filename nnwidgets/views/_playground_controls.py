@@ -126,7 +126,9 @@ class PlaygroundControls(StateView, W.VBox):
         )
         boxes = [run, data, network, training]
         self._owned += boxes
-        super().__init__([run, W.HBox([data, network, training])], **kwargs)
+        # the columns side by side, wrapping (training under the others) on a narrow page
+        columns = W.HBox([data, network, training], layout={"flex_flow": "row wrap"})
+        super().__init__([run, columns], **kwargs)
         self.add_class("nnw-playground-controls")
 
     # state -> widgets ---------------------------------------------------------------------------

@@ -7,14 +7,14 @@ import ipywidgets as W
 from ..state import ExplorerState
 from ._bars_canvas import BarsCanvas
 from ._base import StateView
-from ._convert import values_table
 
 
 class ProbabilityView(StateView, W.VBox):
     """Bars of ``state.probs`` over ``state.class_names`` on a fixed [0, 1] axis.
 
-    A ``BarsCanvas``: a step sends one message (the probabilities as a float32 buffer, the
-    predicted class, drawn in orange, and the table of exact values under the chart).
+    A ``BarsCanvas``: a step sends the probabilities as a float32 buffer and the predicted
+    class, drawn in orange; the page builds the table of exact values under the chart from
+    the same buffer.
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -41,9 +41,8 @@ class ProbabilityView(StateView, W.VBox):
 
     def _redraw(self, _: object) -> None:
         s = self.state
-        with self.canvas.hold_sync():  # one message: values, highlight, exact-values table
+        with self.canvas.hold_sync():  # one update: values, highlight, the table's class
             self.canvas.highlight = int(s.predicted)
             self.canvas.show([s.probs])
-            self.canvas.caption = values_table(
-                s.class_names, s.probs, f"nnw-predicted-{s.predicted}", s.version
-            )
+            self.canvas.table_class = f"nnw-predicted-{s.predicted}"
+            self.canvas.table_version = s.version

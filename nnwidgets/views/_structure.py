@@ -10,7 +10,7 @@ import numpy as np
 from ..models import param_groups
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, values_table
+from ._convert import f32
 from ._network_canvas import NetworkCanvas
 
 TOP_K = 8
@@ -118,7 +118,6 @@ class StructureView(StateView, W.VBox):
             if len(v) > len(i)
         ]
         note = ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
-        table = values_table(names, values, "nnw-structure-values", self.state.version)
         with self.canvas.hold_sync():  # one message: node values (links), limits, caption
             # feature maps and other non-vector layers: a box with their shape, no links
             shapes = [tuple(self.state.input_shape), *self.state.model.layer_shapes]
@@ -134,7 +133,9 @@ class StructureView(StateView, W.VBox):
                     setattr(self.canvas, name, value)
             self.canvas.link_label = what
             self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
-            self.canvas.caption = title + note + table
+            self.canvas.caption = title + note  # the page adds the table of the node values
+            self.canvas.table_class = "nnw-structure-values"
+            self.canvas.table_version = self.state.version
 
     def _summary(self) -> str:
         model = self.state.model

@@ -11,7 +11,7 @@ import numpy as np
 from ..models import parameter_arrays
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, integer_ticks, number
+from ._convert import axis_ticks, f32, integer_ticks, number, tick_format
 from ._feature_maps import MatrixPlot, tile
 
 SCHEME = "RdBu"  # red negative, blue positive, white at zero
@@ -61,8 +61,9 @@ class WeightsView(StateView, W.VBox):
 
     Matrices and conv kernels are drawn as a heat map (kernels as a grid), every array gets
     a histogram with mean / variance / min / max (``state.weight_summary``). The colour scale
-    is symmetric around zero, ±max(|min|, |max|). Weights do not depend on the input: this
-    view redraws when the array picked or the summary changes only.
+    is symmetric around zero, ±max(|min|, |max|), shown by a colour bar under the map. Axes
+    print short labels at any magnitude ("−1µ 0 1µ", ``axis_ticks``). Weights do not depend
+    on the input: this view redraws when the array picked or the summary changes only.
 
     Args:
         state: the Explorer's (or Playground's) state.
@@ -95,7 +96,8 @@ class WeightsView(StateView, W.VBox):
         self.matrix = MatrixPlot(
             self.colors,
             as_matrix(first, channels_first(state))[0],
-            layout={"width": "380px", "height": "320px"},
+            color_label="weight",
+            layout={"width": "380px", "height": "368px"},  # 320 px and the colour bar
         )
         xs, ys = bq.LinearScale(), bq.LinearScale(min=0.0)
         self.hist = bq.Bars(
@@ -106,8 +108,8 @@ class WeightsView(StateView, W.VBox):
             marks=[self.hist],
             title="histogram",
             axes=[
-                bq.Axis(scale=xs, tick_format=".2g", num_ticks=5),
-                bq.Axis(scale=ys, side="left", tick_format="d", label="count"),
+                bq.Axis(scale=xs),  # ticks and formats: _redraw, from the values
+                bq.Axis(scale=ys, side="left", label="count"),
             ],
             fig_margin={"top": 30, "bottom": 30, "left": 45, "right": 10},
             layout={"width": "300px", "height": "220px"},
@@ -141,6 +143,7 @@ class WeightsView(StateView, W.VBox):
             return
         w = weight_arrays(self.state)[name]
         limit = max(abs(float(s.min)), abs(float(s.max))) or 1.0  # all-zero weights: no 0/0
+        self.matrix.color_range(-limit, limit)  # before the scale moves (see color_range)
         with self.colors.hold_sync():
             self.colors.min, self.colors.max = -limit, limit
         matrix = shown_as_matrix(w)
@@ -150,8 +153,14 @@ class WeightsView(StateView, W.VBox):
             self.matrix.figure.title = f"{name} {tuple(np.shape(w))}{self.matrix.note}"
         with self.hist.hold_sync():  # one bar per bin, from its left edge
             self.hist.x, self.hist.y = f32(s.edges)[:-1], f32(s.counts)
+        x_axis, y_axis = self.hist_figure.axes  # ticks inside the bars' range [first, last]
+        with x_axis.hold_sync():
+            x_axis.tick_values, x_axis.tick_format = axis_ticks(s.edges[0], s.edges[-2])
         # whole counts on the count axis (auto ticks of a small maximum print "0 0 1 1")
-        self.hist_figure.axes[1].tick_values = integer_ticks(int(np.max(s.counts)) + 1)
+        counts = integer_ticks(int(np.max(s.counts)) + 1)
+        step = float(counts[1] - counts[0]) if len(counts) > 1 else 1.0
+        with y_axis.hold_sync():
+            y_axis.tick_values, y_axis.tick_format = counts, tick_format(0, counts[-1], step=step)
         self.hist_figure.title = f"histogram of {name}"
         cells = "".join(
             f'<span data-stat="{k}">{k} <b class="nnw-v">{number(v)}</b></span> '

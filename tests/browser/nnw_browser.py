@@ -9,6 +9,7 @@ imports it by adding this directory to ``sys.path``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -83,6 +84,15 @@ EXPLORER_TIMEOUT = 120.0  # s; page load + kernel start + jax import + first com
 UPDATE_TIMEOUT = 20.0  # s; one slider step / one painted pixel until the page shows it
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+JS = pathlib.Path(__file__).resolve().parent / "js"  # the page-side functions below evaluate
+
+
+@functools.cache
+def js(name: str) -> str:
+    """The page-side function in ``tests/browser/js/<name>.js`` (a JavaScript function
+    expression after its comment), as ``page.evaluate`` and ``wait_for_function`` take it."""
+    return (JS / f"{name}.js").read_text()
+
 
 # The views' exact-value tables (nnwidgets.views._convert.values_table).
 PROBS = ".nnw-probabilities details.nnw-values"
@@ -101,20 +111,25 @@ def write_notebooks(
 ) -> dict[str, pathlib.Path]:
     """Write one ``<name><suffix>.ipynb`` per entry of ``NOTEBOOKS`` (one cell each) into
     ``directory``, run by the kernelspec ``kernel`` (one of ``KERNELS``)."""
-    directory.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, source in NOTEBOOKS.items():
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(source)]
-        nb.metadata["kernelspec"] = {
-            "name": kernel,
-            "display_name": KERNELS[kernel],
-            "language": "python",
-        }
-        nb.metadata["language_info"] = {"name": "python"}
-        paths[name] = directory / f"{name}{suffix}.ipynb"
-        nbformat.write(nb, paths[name])
+        paths[name] = write_notebook(directory / f"{name}{suffix}.ipynb", source, kernel)
     return paths
+
+
+def write_notebook(path: pathlib.Path, source: str, kernel: str = "nnwidgets") -> pathlib.Path:
+    """A one-cell notebook of ``source`` at ``path``, run by the kernelspec ``kernel``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {
+        "name": kernel,
+        "display_name": KERNELS[kernel],
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
 
 
 def free_port() -> int:
@@ -330,9 +345,7 @@ def start_notebook(
     notebook_dir: pathlib.Path, work: pathlib.Path, env: dict[str, str] | None = None
 ) -> Server:
     """Jupyter Notebook 7 with a token and fresh user settings (the same server as Lab's)."""
-    return _start_jupyter(
-        "notebook", "notebook", "JupyterNotebookApp", notebook_dir, work, env, []
-    )
+    return _start_jupyter("notebook", "notebook", "JupyterNotebookApp", notebook_dir, work, env, [])
 
 
 START = {"voila": start_voila, "lab": start_lab, "notebook": start_notebook}
@@ -362,13 +375,7 @@ def new_page(browser: Any) -> Any:
 
 def next_frames(page: Any, n: int = 2) -> None:
     """Wait ``n`` animation frames (bqplot may apply one update in two batches)."""
-    page.evaluate(
-        """n => new Promise(done => {
-             const step = k => k ? requestAnimationFrame(() => step(k - 1)) : done();
-             step(n);
-           })""",
-        n,
-    )
+    page.evaluate(js("next_frames"), n)
 
 
 def _lab_run_all(page: Any, timeout: float) -> int:
@@ -390,14 +397,7 @@ def _lab_run_all(page: Any, timeout: float) -> int:
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
         try:
-            page.wait_for_function(
-                """() => {
-                     const p = document.querySelector(
-                       '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt');
-                     return p && !/^\\s*\\[\\s*\\]:\\s*$/.test(p.textContent);
-                   }""",
-                timeout=5000,
-            )
+            page.wait_for_function(js("run_all_started"), timeout=5000)
             return attempt
         except PlaywrightTimeoutError:
             page.keyboard.press("Escape")  # close the menu if it is still open
@@ -416,22 +416,11 @@ def open_explorer(
     page.goto(server.url(notebook), wait_until="domcontentloaded", timeout=timeout * 1000)
     if server.kind in ("lab", "notebook"):  # Notebook 7 has JupyterLab's menus and cells
         _lab_run_all(page, timeout)
-        page.wait_for_function(  # the cell has finished: no second run can replace the output
-            """() => /^\\s*\\[\\d+\\]:\\s*$/.test(document.querySelector(
-                 '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt').textContent)""",
-            timeout=timeout * 1000,
-        )
+        # the cell has finished: no second run can replace the output
+        page.wait_for_function(js("cell_finished"), timeout=timeout * 1000)
     status = page.locator(".nnw-explorer .nnw-status")
     status.wait_for(state="attached", timeout=timeout * 1000)
-    page.wait_for_function(
-        """() => {
-             const s = document.querySelector('.nnw-explorer .nnw-status');
-             return s && s.textContent.trim() === 'ready'
-               && document.querySelector('.nnw-probabilities td.nnw-v')
-               && document.querySelector('.nnw-attribution td.nnw-v');
-           }""",
-        timeout=timeout * 1000,
-    )
+    page.wait_for_function(js("explorer_ready"), timeout=timeout * 1000)
     wait_quiet(page, timeout=timeout)
     return page.locator(".nnw-explorer").first
 
@@ -442,22 +431,7 @@ def wait_quiet(page: Any, quiet_ms: int = 500, timeout: float = UPDATE_TIMEOUT) 
     bqplot may apply one update over several frames and a second message (the attribution)
     may follow the first: this waits until the page has settled.
     """
-    page.evaluate(
-        """([quiet, timeout]) => new Promise((done, fail) => {
-             const views = ['.nnw-probabilities', '.nnw-attribution']
-               .map(s => document.querySelector(s)).filter(Boolean);
-             let timer = setTimeout(finish, quiet);
-             const guard = setTimeout(() => { obs.disconnect(); fail(new Error(
-               `the Explorer's views kept changing for ${timeout} ms`)); }, timeout);
-             const obs = new MutationObserver(() => {
-               clearTimeout(timer); timer = setTimeout(finish, quiet);
-             });
-             function finish() { obs.disconnect(); clearTimeout(guard); done(); }
-             for (const v of views) obs.observe(v, {
-               childList: true, subtree: true, characterData: true, attributes: true});
-           })""",
-        [quiet_ms, timeout * 1000],
-    )
+    page.evaluate(js("wait_quiet"), [quiet_ms, timeout * 1000])
     next_frames(page)
 
 
@@ -479,11 +453,7 @@ def eventually(check: Any, timeout: float = UPDATE_TIMEOUT, every: float = 0.05)
 
 def read_values(page: Any, table: str) -> np.ndarray:
     """The numbers a view's exact-value table prints, in ``data-index`` order (float64)."""
-    pairs = page.evaluate(
-        """sel => [...document.querySelectorAll(sel + ' table tr[data-index]')].map(
-             tr => [Number(tr.dataset.index), tr.querySelector('td.nnw-v').textContent])""",
-        table,
-    )
+    pairs = page.evaluate(js("read_values"), table)
     if not pairs:
         raise AssertionError(f"no values in {table!r}")
     out = np.full(max(i for i, _ in pairs) + 1, np.nan)
@@ -506,14 +476,7 @@ def text_of(page: Any, selector: str) -> str:
 
 def wait_text_change(page: Any, selector: str, before: str, timeout: float = UPDATE_TIMEOUT):
     """Wait until ``selector``'s textContent differs from ``before``, then two frames."""
-    page.wait_for_function(
-        """([sel, before]) => {
-             const el = document.querySelector(sel);
-             return el && el.textContent !== before;
-           }""",
-        arg=[selector, before],
-        timeout=timeout * 1000,
-    )
+    page.wait_for_function(js("text_changed"), arg=[selector, before], timeout=timeout * 1000)
     next_frames(page)
 
 
@@ -525,11 +488,7 @@ def slider_value(page: Any, feature: int) -> float:
 
 def slider_values(page: Any) -> np.ndarray:
     """Every tabular slider's value as its readout prints it, in feature order."""
-    texts = page.evaluate(
-        """() => [...document.querySelectorAll('.nnw-input-sliders [class*="nnw-feature-"]')]
-             .map(el => [Number(/nnw-feature-(\\d+)/.exec(el.className)[1]),
-                         el.querySelector('.widget-readout').textContent])"""
-    )
+    texts = page.evaluate(js("slider_values"))
     out = np.full(len(texts), np.nan)
     for i, text in texts:
         out[i] = float(text.strip().replace("\u2212", "-"))

@@ -69,6 +69,8 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     page, frames, model = watched
     x = np.array([round(float(v), 2) for v in model.dataset.X_test[0]], np.float32)
     _assert_every_plot(page, model, x)
+    # a values table the reader opened stays open while the page rebuilds its rows
+    page.locator(f"{nb.PROBS} > summary").click()
     handle = page.locator(".nnw-input-sliders .nnw-feature-5 .noUi-handle")
     handle.focus()
     counts = []
@@ -81,6 +83,7 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
         x[5] = np.float32(nb.slider_value(page, 5))
         _assert_every_plot(page, model, x)
     assert counts == [1, 1, 1], f"widget messages from the kernel per key step: {counts}"
+    assert page.locator(nb.PROBS).first.evaluate("d => d.open")
 
     # a fast drag: many values; at most one message each, and the page ends on the last one
     handle = page.locator(".nnw-input-sliders .nnw-feature-9 .noUi-handle")
@@ -99,3 +102,31 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     _assert_every_plot(page, model, x)
     assert 1 <= len(frames) - n <= 21, len(frames) - n
     nb.screenshot(page, "one-message-after-drag")
+
+    # a bqplot tab's marks take their step from the same message: the gradients tab's bars
+    # show the norms its table prints (one bar per layer, heights in proportion), the axis a
+    # handful of ticks (arrays sliced wrongly from the frame's buffer gave thousands)
+    tab = page.get_by_role("tab", name="gradients")
+    tab.scroll_into_view_if_needed()
+    tab.click()
+    norms = ".nnw-gradients details.nnw-grad-norms"
+    page.locator(norms).first.wait_for(state="attached", timeout=nb.UPDATE_TIMEOUT * 1000)
+    handle = page.locator(".nnw-input-sliders .nnw-feature-5 .noUi-handle")
+    handle.focus()
+    before, n = nb.text_of(page, norms), len(frames)
+    page.keyboard.press("ArrowRight")
+    nb.wait_text_change(page, norms, before)
+    nb.wait_quiet(page, quiet_ms=400)
+    nb.next_frames(page, 3)
+    assert len(frames) - n == 1
+    printed = nb.read_values(page, norms)
+    figure = (
+        page.locator(".nnw-gradients svg.svg-figure").filter(has=page.locator("g.bargroup")).first
+    )
+    heights = np.array([float(r.get_attribute("height")) for r in figure.locator("rect.bar").all()])
+    assert heights.size == len(model.model.layer_names) == printed.size
+    np.testing.assert_allclose(heights / heights.max(), printed / printed.max(), atol=0.02)
+    ticks = figure.evaluate(
+        "svg => (svg.closest('.bqplot') || svg.parentElement).querySelectorAll('.tick').length"
+    )
+    assert 2 <= ticks <= 16, ticks  # both axes: 3 layer names and a few value ticks

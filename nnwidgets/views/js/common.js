@@ -56,8 +56,8 @@ export function captioned(el, model) {
 // show the caption under the picture. Returns the render's clean-up.
 export function follow(model, keys, draw, schedule, el = null) {
   for (const k of keys) model.on("change:" + k, schedule);
+  const uncaption = el ? captioned(el, model) : () => {};  // before a table the draw may add
   draw();
-  const uncaption = el ? captioned(el, model) : () => {};
   return () => { for (const k of keys) model.off("change:" + k, schedule); uncaption(); };
 }
 export function inNextFrame(draw) {
@@ -85,4 +85,84 @@ export function ticks(lo, hi) {
     out.push(+v.toFixed(10));
   }
   return out;
+}
+// A short tick label for `v` on an axis whose largest |value| is `extent` (default |v|): two
+// significant digits of the extent, trailing zeros dropped, minus as U+2212 ("0.88", "−0.4",
+// "1200"). Axes with an extent below TINY or from HUGE on get SI prefixes, one prefix for the
+// whole axis, chosen by the extent ("9µ" = 9e-6, "0.5µ", "12k", "1.5M"), as the bqplot axes do
+// (tick_format in views/_convert.py): never "0.0000090", which a narrow margin cut to "0000090".
+// Past pico and tera (below 1e-12, from 1e15 on): e-notation ("1.7e-23", not "17y").
+export const TINY = 1e-3, HUGE = 1e4;
+const PREFIXES = ["p", "n", "µ", "m", "", "k", "M", "G", "T"];  // 1e-12 ... 1e12
+export function tickLabel(v, extent = Math.abs(v)) {
+  if (!Number.isFinite(v)) return String(v).replace(/^-/, "−");
+  let m = Math.abs(extent);
+  if (!Number.isFinite(m) || m < Math.abs(v)) m = Math.abs(v);
+  m = Number(m.toPrecision(2));  // 999.6e-6 is labelled as 0.001 is, not "1000µ"
+  if (m === 0 || v === 0) return "0";
+  let group = 0;
+  if (m < TINY || m >= HUGE) group = Math.floor(Math.log10(m) / 3);
+  if (Math.abs(group) > 4) return v.toExponential(1).replace(/^-/, "−").replace(/\.0e/, "e");
+  const unit = Math.pow(10, 3 * group), digits = 1 - Math.floor(Math.log10(m / unit));
+  const quantum = Math.pow(10, -digits);  // the last digit kept
+  const scaled = Math.round(v / unit / quantum) * quantum;
+  if (scaled === 0) return "0";
+  const text = scaled.toFixed(Math.max(0, digits)).replace(/(\.\d*?)0+$/, "$1");
+  return text.replace(/\.$/, "").replace(/^-/, "−") + PREFIXES[group + 4];
+}
+// The exact-values table under a chart, built here from the very values the chart draws (the
+// kernel sends the numbers once, as the chart's buffer, not also as HTML). More than
+// TABLE_LIMIT values: the TABLE_TOP largest |value|, in index order, under a note saying so.
+export const TABLE_LIMIT = 400, TABLE_TOP = 50;
+// A value as the tables print it: Python's "%.6g" (six significant digits, ASCII minus).
+export function number(v) {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const [mant, ex] = v.toExponential(5).split("e"), exp = Number(ex);
+  const trim = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+  if (exp < -4 || exp >= 6) {
+    return `${trim(mant)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  return trim(v.toFixed(5 - exp));
+}
+export function escapeHtml(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+}
+// Indices of the `k` largest |value| (ties: the lower index first; NaN last), in index order.
+export function topIndices(values, k) {
+  const mag = (i) => (Number.isNaN(values[i]) ? -1 : Math.abs(values[i]));
+  const idx = Array.from(values, (_, i) => i);
+  idx.sort((a, b) => mag(b) - mag(a) || a - b);
+  return idx.slice(0, k).sort((a, b) => a - b);
+}
+// The table's HTML: a note when only some values are shown, then a row per value shown
+// (`data-index`, the name `names(i)`, the value in `td.nnw-v`).
+export function tableBody(names, values) {
+  let shown = Array.from(values, (_, i) => i), note = "";
+  if (values.length > TABLE_LIMIT) {
+    shown = topIndices(values, TABLE_TOP);
+    note = `<div class="nnw-note nnw-selected">showing the ${TABLE_TOP} largest |value| ` +
+      `of ${values.length}</div>`;
+  }
+  const rows = shown.map((i) => `<tr data-index="${i}"><td>${escapeHtml(names(i))}</td>` +
+    `<td class="nnw-v">${number(values[i])}</td></tr>`);
+  return `${note}<table>${rows.join("")}</table>`;
+}
+// A collapsible "values" table appended to `el`, kept across redraws (it stays open while the
+// values change). The returned `show(names, values, cls, version)` fills it: `cls` "" hides it;
+// else the element has classes "nnw-values <cls>" and `data-version` (the kernel's update count).
+export function valuesTable(el) {
+  const details = document.createElement("details"), summary = document.createElement("summary");
+  const body = document.createElement("div");
+  summary.textContent = "values"; details.append(summary, body); el.appendChild(details);
+  details.style.display = "none";
+  return (names, values, cls, version) => {
+    details.style.display = cls ? "" : "none";
+    if (!cls) return;
+    details.className = `nnw-values ${cls}`;
+    details.dataset.version = String(version);
+    body.innerHTML = tableBody(names, values);
+  };
 }

@@ -5,7 +5,10 @@
 // one task: every plot of the step paints in the same animation frame.
 
 // The frame's updates as `{ id, data, buffers }`: `data` is an ordinary update message's
-// content, `buffers` DataViews over the joined buffer (no copies). Refuses a malformed frame.
+// content, `buffers` one DataView per binary part, each over an ArrayBuffer of its own, as a
+// normal message brings them (deserialisers such as bqplot's read `view.buffer` whole, not
+// from `byteOffset`: a view into the joined buffer gave them every part of the frame).
+// Refuses a malformed frame.
 export function frameUpdates(content, joined) {
   if (!content || content.event !== "frame" || !Array.isArray(content.updates)) return [];
   const spans = content.spans || [];
@@ -13,7 +16,8 @@ export function frameUpdates(content, joined) {
   if (whole instanceof ArrayBuffer) whole = new DataView(whole);
   const view = ([offset, size]) => {
     if (!whole || offset + size > whole.byteLength) throw new Error("frame: span out of range");
-    return new DataView(whole.buffer, whole.byteOffset + offset, size);
+    const at = whole.byteOffset + offset;
+    return new DataView(whole.buffer.slice(at, at + size));
   };
   return content.updates.map((u) => ({
     id: u.id,

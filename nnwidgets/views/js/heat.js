@@ -1,4 +1,6 @@
-import { BLUE_DARK, RED, arr, diverging, follow, inNextFrame, tippedCanvas } from "./common.js";
+import {
+  BLUE_DARK, RED, arr, diverging, follow, inNextFrame, tickLabel, tippedCanvas, valuesTable,
+} from "./common.js";
 
 export const TOP = 24, LEFT = 24, BOTTOM = 48, RIGHT = 10;  // margins around the cells (px)
 const ALPHA = 0.85;  // overlay: |value| = limit is drawn at this opacity over the image
@@ -6,7 +8,7 @@ const FADE = 0.5;  // overlay: the picture blended this far towards white, so ti
 function render({ model, el }) {
   const { canvas, ctx, at, tell } = tippedCanvas(el, "nnw-heat-canvas");
   const under = document.createElement("canvas"), uctx = under.getContext("2d");
-  let frame = 0;
+  let frame = 0, table = null;
   const geometry = () => {  // rows x cols: the drawn cells, each a b x b block of the image
     const b = Math.max(1, model.get("block")), px = Math.max(1, model.get("cell_px"));
     const R = model.get("rows"), C = model.get("cols");
@@ -41,7 +43,7 @@ function render({ model, el }) {
     }
     ctx.strokeStyle = "#aaa"; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, 8);
     ctx.fillStyle = "#444"; ctx.textBaseline = "top";
-    const label = (v) => Number(v.toPrecision(2)).toString().replace(/-/g, "−");
+    const label = (v) => tickLabel(v, lim);
     ctx.textAlign = "left"; ctx.fillText(label(-lim), x, y + 11);
     ctx.textAlign = "center"; ctx.fillText("0", x + w / 2, y + 11);
     ctx.textAlign = "right"; ctx.fillText("+" + label(lim), x + w, y + 11);
@@ -80,6 +82,15 @@ function render({ model, el }) {
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
     canvas.dataset.overlay = over ? "1" : "0";
+    table = table || valuesTable(el);  // the exact values drawn (a block's mean), by name
+    const names = model.get("cell_names"), R = model.get("rows"), C = model.get("cols");
+    const span = (i, n) => `${i * b}–${Math.min(n, (i + 1) * b) - 1}`;
+    const name = (i) => {
+      const r = Math.floor(i / cols), c = i % cols;
+      if (b > 1) return `pixels (${span(r, R)}, ${span(c, C)})`;
+      return names.length === v.length ? names[i] : `pixel (${r}, ${c})`;
+    };
+    table(name, v, model.get("table_class"), model.get("table_version"));
   };
   const schedule = inNextFrame(draw);
   canvas.addEventListener("pointermove", (ev) => {
@@ -92,7 +103,8 @@ function render({ model, el }) {
     tell(x, y, b > 1 ? `rows ${span(r, R)}, cols ${span(c, C)}: mean ${shown}` :
       `row ${r}, col ${c}: ${shown}`);
   });
-  const keys = ["rows", "cols", "block", "cell_px", "values", "limit", "title", "overlay", "base"];
+  const keys = ["rows", "cols", "block", "cell_px", "values", "limit", "title", "overlay", "base",
+    "cell_names", "table_class", "table_version"];
   return follow(model, keys, draw, schedule, el);
 }
 export default { render };

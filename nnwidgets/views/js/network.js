@@ -1,5 +1,6 @@
-import { BLUE, BLUE_DARK, ORANGE, RED, WHITE, arr, follow, inNextFrame, tippedCanvas }
-  from "./common.js";
+import {
+  BLUE, BLUE_DARK, ORANGE, RED, WHITE, arr, follow, inNextFrame, tippedCanvas, valuesTable,
+} from "./common.js";
 
 // px left of the first and right of the last column (room for input labels), above the nodes
 // (column names) and below them; _network_canvas.py reads these for its node_positions
@@ -24,6 +25,23 @@ export function nodePositions(cols, width, height, px) {
   });
   return out;
 }
+// The drawn width: `max` (the width_px trait), or less to fit `avail` px (the element's width;
+// 0 while it is not laid out, e.g. in a hidden tab), never below MIN_W
+const MIN_W = 200, LABEL_PX = 12;
+export const fitWidth = (max, avail) => (avail > 0 ? Math.max(MIN_W, Math.min(max, avail)) : max);
+// Which input labels to draw, nodes `spacing` px apart: every k-th, k so that labels are at
+// least LABEL_PX apart (1: all); 0: none (more than `most` nodes per label)
+export function labelStep(spacing, most = 6) {
+  const k = spacing > 0 ? Math.ceil(LABEL_PX / spacing) : Infinity;
+  return k <= most ? k : 0;
+}
+// `text` cut to at most `width` px as `ctx` measures it, with an ellipsis when cut
+export function clip(ctx, text, width) {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 0 && ctx.measureText(text.slice(0, n) + "…").width > width) n--;
+  return n > 0 ? text.slice(0, n) + "…" : "";
+}
 export function segDist(px, py, a, b) {
   const dx = b[0] - a[0], dy = b[1] - a[1], L = dx * dx + dy * dy;
   const u = L ? Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / L)) : 0;
@@ -31,11 +49,12 @@ export function segDist(px, py, a, b) {
 }
 function render({ model, el }) {
   const { canvas, tip, ctx, at: local, tell: show } = tippedCanvas(el, "nnw-network-canvas");
-  const off = document.createElement("canvas");
+  const off = document.createElement("canvas"), cut = new Map();  // clipped labels, by room
   tip.className = "nnw-link-tip";
-  let frame = 0, L = { pos: [], s: 0, links: [] };
+  let frame = 0, table = null, L = { cols: [], pos: [], s: 0, links: [] }, avail = el.clientWidth;
   const layout = () => {  // node centres, node size and link segments [a, b, value, k, i, j]
-    const cols = model.get("columns"), W = model.get("width_px"), H = model.get("height_px");
+    const cols = model.get("columns"), H = model.get("height_px");
+    const W = fitWidth(model.get("width_px"), avail);  // fits the element, redrawn on resize
     const pos = nodePositions(cols, W, H, model.get("node_px"));
     const s = nodeSize(cols, H, model.get("node_px")), v = arr(model.get("links"), Float32Array);
     const links = [];
@@ -129,14 +148,34 @@ function render({ model, el }) {
       }
       first += n;
     });
+    // input labels: every k-th where nodes are too close for all (never a smeared block),
+    // each cut to the margin left of its node; a note under the column says which
+    const inl = cols.length ? model.get("input_labels").slice(0, cols[0]) : [];
+    const step = cols[0] > 1 ? labelStep(1.25 * s) : 1;
     ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    model.get("input_labels").forEach((lab, i) => {
-      if (cols.length && i < cols[0]) ctx.fillText(lab, pos[i][0] - s / 2 - 5, pos[i][1]);
+    ctx.font = step === 1 ? "11px sans-serif" : "10px sans-serif";
+    inl.forEach((lab, i) => {
+      if (!step || i % step) return;
+      const x = pos[i][0] - s / 2 - 5, key = `${ctx.font}|${x}|${lab}`;
+      if (!cut.has(key)) cut.set(key, clip(ctx, lab, x - 1));
+      ctx.fillText(cut.get(key), x, pos[i][1]);
     });
+    if (inl.length > 1 && step !== 1) {
+      const nth = step === 2 ? "2nd" : step === 3 ? "3rd" : step + "th";
+      ctx.textAlign = "left"; ctx.textBaseline = "bottom"; ctx.font = "9px sans-serif";
+      ctx.fillText(step ? `every ${nth} named` : `${inl.length} inputs: hover for names`, 2, H);
+    }
+    canvas.dataset.width = String(W);
+    canvas.dataset.labelStep = String(step);
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toFixed(4);
     canvas.dataset.nodesum = nsum.toFixed(4);
     canvas.dataset.selected = String(sel);
+    if (model.get("table_class")) {  // the exact node values drawn, under the caption
+      table = table || valuesTable(el);
+      table((i) => labels[i] ?? String(i), nv, model.get("table_class"),
+        model.get("table_version"));
+    }
   };
   const schedule = inNextFrame(draw);
   const nodeAt = (x, y) => {
@@ -155,6 +194,11 @@ function render({ model, el }) {
       show(x, y, `${labels[n]}: ${v === undefined ? "" : v.toPrecision(4)}`);
       return;
     }
+    const inl = model.get("input_labels");
+    if (n >= 0 && n < (L.cols[0] || 0) && inl[n] !== undefined) {  // an input: its name
+      show(x, y, inl[n]);
+      return;
+    }
     let best = null, bd = 4;
     for (const l of L.links) {
       if (!Number.isFinite(l[2])) continue;
@@ -169,7 +213,13 @@ function render({ model, el }) {
   const keys = ["columns", "column_names", "input_labels", "thumb_size", "thumbs", "node_values",
     "boxes", "box_shapes",
     "links", "link_limit", "selected", "width_px", "height_px", "node_px", "node_labels",
-    "node_limit", "palette"];
-  return follow(model, keys, draw, schedule, el);
+    "node_limit", "palette", "table_class", "table_version"];
+  const unfollow = follow(model, keys, draw, schedule, el);
+  const Observer = window.ResizeObserver;  // redraw at the element's new width
+  const sized = Observer && new Observer(() => {
+    if (el.clientWidth !== avail) { avail = el.clientWidth; schedule(); }
+  });
+  if (sized) sized.observe(el);
+  return () => { if (sized) sized.disconnect(); unfollow(); };
 }
 export default { render };

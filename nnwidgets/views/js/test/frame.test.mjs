@@ -20,14 +20,17 @@ const frame = {
   ],
 };
 
-test("frameUpdates gives each widget an update message and views over the one buffer", () => {
+test("frameUpdates gives each widget an update message and each part a buffer of its own", () => {
   const whole = joined(), out = frameUpdates(frame, whole);
   assert.deepEqual(out.map((u) => u.id), ["a", "b", "c"]);
   assert.deepEqual(out[1].data, { method: "update", state: { limit: 2 },
     buffer_paths: [["values"]] });
   const v = out[1].buffers[0];
-  assert.equal(v.buffer, whole.buffer);  // no copy
-  assert.deepEqual(Array.from(new Float32Array(v.buffer, v.byteOffset, 3)), [1.5, -2, 3]);
+  // a whole ArrayBuffer per part: readers of `view.buffer` see this part only
+  assert.notEqual(v.buffer, whole.buffer);
+  assert.equal(v.byteOffset, 0);
+  assert.equal(v.buffer.byteLength, 12);
+  assert.deepEqual(Array.from(new Float32Array(v.buffer)), [1.5, -2, 3]);
   assert.equal(out[0].buffers[0].getUint8(0), 7);
   assert.deepEqual(out[2].buffers, []);
   assert.equal(frameUpdates(frame, whole.buffer).length, 3);  // an ArrayBuffer too

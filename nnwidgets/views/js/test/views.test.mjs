@@ -25,6 +25,33 @@ test("nodePositions: columns MX from the edges, nodes centred between TOP and BO
   assert.equal(nodePositions([2], 300, 200, 36)[0][0], 150);  // one column: centred
 });
 
+test("fitWidth: width_px where it fits, else the element's width (not below 200 px)", () => {
+  const { fitWidth } = network;
+  assert.equal(fitWidth(760, 0), 760);  // not laid out yet (a hidden tab): width_px
+  assert.equal(fitWidth(760, 1400), 760);
+  assert.equal(fitWidth(760, 634), 634);
+  assert.equal(fitWidth(640, 120), 200);
+});
+
+test("labelStep: input labels at least 12 px apart, every k-th; none past 6", () => {
+  const { labelStep, nodeSize } = network;
+  assert.equal(labelStep(42.5), 1);  // a 2-D Playground: every input named
+  assert.equal(labelStep(12), 1);
+  assert.equal(labelStep(10), 2);  // breast_cancer's 30 inputs at 360 px
+  const s = nodeSize([64, 8, 10], 360, 34);  // the digits' 64 inputs: every 3rd
+  assert.equal(s, 4);
+  assert.equal(labelStep(1.25 * s), 3);
+  assert.equal(labelStep(1), 0);  // too dense for any: none (a note says so)
+  assert.equal(labelStep(0), 0);
+});
+
+test("clip: a label cut to the room it has, with an ellipsis", () => {
+  const ctx = { measureText: (t) => ({ width: 6 * t.length }) };  // 6 px a character
+  assert.equal(network.clip(ctx, "x1", 40), "x1");
+  assert.equal(network.clip(ctx, "mean concave points", 48), "mean co…");
+  assert.equal(network.clip(ctx, "abc", 4), "");
+});
+
 test("segDist: distance from a point to a segment, clamped at its ends", () => {
   const { segDist } = network;
   assert.equal(segDist(5, 3, [0, 0], [10, 0]), 3);

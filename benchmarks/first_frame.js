@@ -1,0 +1,34 @@
+// First interactive frame, for benchmarks/browser_latency.py: an init script (runs before the
+// page's own scripts). window.__nnwOpen.ready is the performance.now() of the first animation
+// frame at which the Explorer's status says "ready" with values in both exact-value tables
+// (version: the probabilities' data-version then); runAll stamps every click on JupyterLab's /
+// Notebook 7's "Run All" menu item (a capturing pointerup); navigation() says where the load's
+// time went (server response vs page scripts).
+(() => {
+  const w = window.__nnwOpen = { ready: null, version: null, runAll: [] };
+  document.addEventListener("pointerup", (ev) => {
+    if (ev.target && ev.target.closest &&
+        ev.target.closest('.lm-Menu-item[data-command="runmenu:run-all"]'))
+      w.runAll.push(performance.now());
+  }, true);
+  const check = () => {
+    const s = document.querySelector(".nnw-explorer .nnw-status");
+    if (s && s.textContent.trim() === "ready"
+        && document.querySelector(".nnw-probabilities td.nnw-v")
+        && document.querySelector(".nnw-attribution td.nnw-v")) {
+      w.ready = performance.now();
+      const d = document.querySelector(".nnw-probabilities details.nnw-values");
+      w.version = d ? Number(d.dataset.version) : null;
+      return;
+    }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+  w.navigation = () => {
+    const n = performance.getEntriesByType("navigation")[0];
+    return {
+      response_start_ms: n.responseStart, response_end_ms: n.responseEnd,
+      dom_content_loaded_ms: n.domContentLoadedEventEnd, load_ms: n.loadEventEnd,
+    };
+  };
+})();
