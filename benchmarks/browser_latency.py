@@ -332,11 +332,7 @@ def _open_timed(
 
 def _slider_ranges(page: Any) -> list[tuple[float, float, float, float]]:
     """``(value, min, max, track px)`` per slider (readout, aria-*, the noUi-base's width)."""
-    rows = page.evaluate(
-        """() => [...document.querySelectorAll('.nnw-input-sliders .noUi-handle')].map(h => [
-             Number(h.getAttribute('aria-valuemin')), Number(h.getAttribute('aria-valuemax')),
-             h.closest('.noUi-base').getBoundingClientRect().width])"""
-    )
+    rows = page.evaluate(nb.js("slider_ranges"))
     values = nb.slider_values(page)
     return [(float(v), lo, hi, px) for v, (lo, hi, px) in zip(values, rows)]
 
@@ -563,12 +559,7 @@ def _fast_drag(p: Page, app: str, model: Any, used: set[int]) -> dict[str, Any]:
 
 
 def _show_tab(page: Any, title: str) -> None:
-    tab = page.get_by_role("tab", name=title)
-    tab.scroll_into_view_if_needed()
-    tab.click()
-    page.locator(f".nnw-tabs .{TAB_VIEWS[title]}").first.wait_for(
-        state="visible", timeout=nb.UPDATE_TIMEOUT * 1000
-    )  # built by the kernel when first shown
+    nb.show_tab(page, title, TAB_VIEWS[title])
     nb.wait_quiet(page, quiet_ms=500)
 
 

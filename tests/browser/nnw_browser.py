@@ -425,6 +425,17 @@ def open_explorer(
     return page.locator(".nnw-explorer").first
 
 
+def show_tab(page: Any, title: str, css: str) -> None:
+    """Click the course tab ``title`` and wait for its view (class ``css``), built when first
+    shown by the kernel."""
+    tab = page.get_by_role("tab", name=title)
+    tab.scroll_into_view_if_needed()
+    tab.click()
+    page.locator(f".nnw-tabs .{css}").first.wait_for(
+        state="visible", timeout=UPDATE_TIMEOUT * 1000
+    )
+
+
 def wait_quiet(page: Any, quiet_ms: int = 500, timeout: float = UPDATE_TIMEOUT) -> None:
     """Wait until the probability and attribution views have not changed for ``quiet_ms``.
 

@@ -39,12 +39,7 @@ def _embedding_point(page):
 
 
 def _show_tab(page, title):
-    tab = page.get_by_role("tab", name=title)
-    tab.scroll_into_view_if_needed()
-    tab.click()
-    page.locator(f".nnw-tabs .{TABS[title]}").first.wait_for(
-        state="visible", timeout=nb.UPDATE_TIMEOUT * 1000
-    )  # built by the kernel when first shown
+    nb.show_tab(page, title, TABS[title])
     nb.next_frames(page, 2)
 
 

@@ -106,9 +106,7 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     # a bqplot tab's marks take their step from the same message: the gradients tab's bars
     # show the norms its table prints (one bar per layer, heights in proportion), the axis a
     # handful of ticks (arrays sliced wrongly from the frame's buffer gave thousands)
-    tab = page.get_by_role("tab", name="gradients")
-    tab.scroll_into_view_if_needed()
-    tab.click()
+    nb.show_tab(page, "gradients", "nnw-gradients")
     norms = ".nnw-gradients details.nnw-grad-norms"
     page.locator(norms).first.wait_for(state="attached", timeout=nb.UPDATE_TIMEOUT * 1000)
     handle = page.locator(".nnw-input-sliders .nnw-feature-5 .noUi-handle")
@@ -126,7 +124,5 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     heights = np.array([float(r.get_attribute("height")) for r in figure.locator("rect.bar").all()])
     assert heights.size == len(model.model.layer_names) == printed.size
     np.testing.assert_allclose(heights / heights.max(), printed / printed.max(), atol=0.02)
-    ticks = figure.evaluate(
-        "svg => (svg.closest('.bqplot') || svg.parentElement).querySelectorAll('.tick').length"
-    )
+    ticks = figure.evaluate(nb.js("figure_ticks"))
     assert 2 <= ticks <= 16, ticks  # both axes: 3 layer names and a few value ticks
