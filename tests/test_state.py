@@ -427,3 +427,24 @@ def test_grad_cam_relu_is_an_input_trait():
     assert step_traces() == m  # each setting compiles once, never again
     np.testing.assert_allclose(state.attribution, direct(state).attribution, rtol=1e-4, atol=1e-6)
     assert state.attribution.min() <= kept.min()
+
+
+def test_publish_values_assigns_every_value_then_notifies_only_the_changed_ones():
+    import traitlets as t
+
+    from nnwidgets.state._publishing import Publishes
+
+    class Outputs(Publishes):
+        a = t.Int(0)
+        b = t.Any()
+        c = t.Unicode("same")
+
+    s = Outputs(b=np.zeros(3))
+    seen = []
+    s.observe(lambda ch: seen.append((ch.name, ch.old, s.a, s.b.sum(), s.c)), names=["a", "b", "c"])
+    s.publish_values({"a": 1, "b": np.ones(3), "c": "same"})
+    # both notifications after both values are in place; the unchanged string notifies no one
+    assert [(n, o, a, float(b), c) for n, o, a, b, c in seen[:1]] == [("a", 0, 1, 3.0, "same")]
+    assert [n for n, *_ in seen] == ["a", "b"]
+    s.publish_values({"a": 1})
+    assert len(seen) == 2

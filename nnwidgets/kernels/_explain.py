@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from typing import Any, NamedTuple
 
 import jax
@@ -226,6 +227,22 @@ def _offsets(model: Any) -> tuple[int, int, tuple[int, ...]]:
     return model.n_outputs, math.prod(model.input_shape), model.layer_sizes
 
 
+#: Per model, per parameter tree structure: how many groups ``param_groups`` finds.
+_GROUP_COUNTS: weakref.WeakKeyDictionary[Any, dict[Any, int]] = weakref.WeakKeyDictionary()
+
+
+def _group_count(model: Any, params: Params) -> int:
+    """``len(param_groups(model, params))``, found once per model and tree structure."""
+    treedef = jax.tree_util.tree_structure(params)
+    try:
+        counts = _GROUP_COUNTS.setdefault(model, {})
+    except TypeError:  # a model that takes no weak reference: count every time
+        return len(param_groups(model, params))
+    if treedef not in counts:
+        counts[treedef] = len(param_groups(model, params))
+    return counts[treedef]
+
+
 def unpack(
     model: Any, flat: np.ndarray, params: Params | None = None, embed: bool = False
 ) -> Explanation:
@@ -251,7 +268,7 @@ def unpack(
     loss = norms = grads = embedding = None
     if params is not None:
         loss = float(take(1)[0])
-        norms = take(len(param_groups(model, params)))
+        norms = take(_group_count(model, params))
         leaves = jax.tree_util.tree_leaves(params)
         grads = tuple(take(leaf.size).reshape(leaf.shape) for leaf in leaves)
     if embed:

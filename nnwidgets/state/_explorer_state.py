@@ -68,8 +68,8 @@ class ExplorerState(ShowsObserverErrors, Publishes):
 
     Only this object runs kernels. Assigning any input trait (``x``, ``target``, ``method``,
     ``ig_steps``, ``baseline``, ``samples``, ``sigma``, ``seed``) recomputes synchronously,
-    before the assignment returns, and publishes all outputs inside one
-    ``hold_trait_notifications`` block that ends by bumping ``version``; views observe
+    before the assignment returns, and publishes all outputs at once (``publish_values``),
+    the last of them a bump of ``version``; views observe
     ``version`` and so redraw once per update from one consistent set of outputs.
 
     An invalid assignment (wrong shape, NaN/inf, target out of range, unknown method) does
@@ -825,27 +825,25 @@ class ExplorerState(ShowsObserverErrors, Publishes):
 
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
-        with self.hold_trait_notifications():
-            self.set_trait("logits", e.logits)
-            self.set_trait("probs", e.probs)
-            self.set_trait("predicted", int(np.argmax(e.logits)))
-            self.set_trait("explained", e.target)
-            shapes = getattr(self.model, "layer_shapes", [(n,) for n in self.model.layer_sizes])
-            self.set_trait(
-                "activations", {n: v.reshape(s) for n, v, s in zip(names, e.post, shapes)}
-            )
-            self.set_trait(
-                "preactivations", {n: v.reshape(s) for n, v, s in zip(names, e.pre, shapes)}
-            )
-            self.set_trait("slopes", {n: v.reshape(s) for n, v, s in zip(names, e.slopes, shapes)})
-            self.set_trait("attribution", e.attribution)
-            self.set_trait("loss", e.loss)
-            self.set_trait("grad_norms", e.grad_norms)
-            self.set_trait("param_grads", self._regroup(e.param_grads))
-            self.set_trait("embedding", e.embedding)
-            gap = e.completeness_gap if self.method in WITH_GAP else None
-            self.set_trait("completeness_gap", gap)
-            self.notice = self._notice(e.attribution, e.logits)
-            self.error = ""
-            self.status = "ready"
-            self.set_trait("version", self.version + 1)
+        shapes = getattr(self.model, "layer_shapes", [(n,) for n in self.model.layer_sizes])
+        self.publish_values(
+            {
+                "logits": e.logits,
+                "probs": e.probs,
+                "predicted": int(np.argmax(e.logits)),
+                "explained": int(e.target),
+                "activations": {n: v.reshape(s) for n, v, s in zip(names, e.post, shapes)},
+                "preactivations": {n: v.reshape(s) for n, v, s in zip(names, e.pre, shapes)},
+                "slopes": {n: v.reshape(s) for n, v, s in zip(names, e.slopes, shapes)},
+                "attribution": e.attribution,
+                "loss": e.loss,
+                "grad_norms": e.grad_norms,
+                "param_grads": self._regroup(e.param_grads),
+                "embedding": e.embedding,
+                "completeness_gap": e.completeness_gap if self.method in WITH_GAP else None,
+                "notice": self._notice(e.attribution, e.logits),
+                "error": "",
+                "status": "ready",
+                "version": self.version + 1,  # last: the views redraw from the values above
+            }
+        )

@@ -107,7 +107,9 @@ class AttributionView(StateView, W.VBox):
         css = f"nnw-explained-{s.explained}"  # the page builds the values table (same buffer)
         if not isinstance(self.canvas, HeatCanvas):
             with self.canvas.hold_sync():  # one update: values, title, gap, the table's class
-                self.canvas.groups = [self._title()]
+                title = [self._title()]
+                if self.canvas.groups != title:  # a list trait: validated only when new
+                    self.canvas.groups = title
                 self.canvas.show([f32(s.attribution)])
                 self.canvas.caption = gap
                 self.canvas.table_class, self.canvas.table_version = css, s.version

@@ -89,8 +89,8 @@ class NetworkCanvas(Captioned, anywidget.AnyWidget):
     width_px = t.Int(640, help="Canvas width in pixels.").tag(sync=True)
     height_px = t.Int(360, help="Canvas height in pixels.").tag(sync=True)
     node_px = t.Int(36, help="Node box side in pixels (shrinks to fit, down to 4).").tag(sync=True)
-    node_labels = t.List(
-        t.Unicode(), help="Per-node names (column by column): hover text, index drawn inside."
+    node_labels = t.List(  # strings (``show`` makes them so): not checked one by one per step
+        help="Per-node names (column by column): hover text, index drawn inside."
     ).tag(sync=True)
     node_limit = t.Float(1.0, help="|node value| drawn at full colour.").tag(sync=True)
     palette = t.Enum(

@@ -96,11 +96,36 @@ class StructureView(StateView, W.VBox):
         self._found = (tree, found)
         return found
 
+    def _layout(self, columns: list[tuple[str, np.ndarray]]) -> dict[str, object]:
+        """The canvas's fixed geometry (column names, boxed layers), found once per model."""
+        model = self.state.model
+        cached = self.__dict__.get("_fixed")
+        if cached is not None and cached[0] is model:
+            return cached[1]
+        # feature maps and other non-vector layers: a box with their shape, no links
+        shapes = [tuple(self.state.input_shape), *model.layer_shapes]
+        boxes = [k for k, shape in enumerate(shapes) if len(shape) != 1]
+        fixed = {
+            "column_names": [name for name, _ in columns],
+            "boxes": boxes,
+            "box_shapes": ["×".join(map(str, shapes[k])) for k in boxes],
+        }
+        self._fixed = (model, fixed)
+        return fixed
+
+    def _names(self, columns: list[tuple[str, np.ndarray]], shown: list[np.ndarray]) -> list:
+        """The shown nodes' names, 'layer[i]' (made again only when other nodes are shown)."""
+        key = (tuple(name for name, _ in columns), b"".join(i.tobytes() + b"|" for i in shown))
+        cached = self.__dict__.get("_named")
+        if cached is None or cached[0] != key:
+            names = [f"{name}[{i}]" for (name, _), idx in zip(columns, shown) for i in idx]
+            self._named = cached = (key, names)
+        return cached[1]
+
     def _redraw(self, _: object) -> None:
         columns = self._columns()
         # the top k of each layer by |value|, and every output (no class is ever hidden)
         shown = [_top(v, self.k) for _, v in columns[:-1]] + [np.arange(len(columns[-1][1]))]
-        names = [f"{name}[{i}]" for (name, _), idx in zip(columns, shown) for i in idx]
         values = np.concatenate([v[idx] for (_, v), idx in zip(columns, shown)])
         limit = float(np.abs(values[np.isfinite(values)]).max(initial=0.0)) or 1.0
         links = self._links(columns, shown)
@@ -118,21 +143,16 @@ class StructureView(StateView, W.VBox):
             if len(v) > len(i)
         ]
         note = ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
+        frame = {"columns": [len(i) for i in shown], **self._layout(columns)}
         with self.canvas.hold_sync():  # one message: node values (links), limits, caption
-            # feature maps and other non-vector layers: a box with their shape, no links
-            shapes = [tuple(self.state.input_shape), *self.state.model.layer_shapes]
-            boxes = [k for k, shape in enumerate(shapes) if len(shape) != 1]
-            frame = {
-                "columns": [len(i) for i in shown],
-                "column_names": [name for name, _ in columns],
-                "boxes": boxes,
-                "box_shapes": ["×".join(map(str, shapes[k])) for k in boxes],
-            }
             for name, value in frame.items():  # set (and validated) only when changed
                 if getattr(self.canvas, name) != value:
                     setattr(self.canvas, name, value)
             self.canvas.link_label = what
-            self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=names)
+            names = self._names(columns, shown)
+            labels = None if names is self.__dict__.get("_labelled") else names
+            self.canvas.show(None, links, link_limit, values, node_limit=limit, node_labels=labels)
+            self._labelled = names
             self.canvas.caption = title + note  # the page adds the table of the node values
             self.canvas.table_class = "nnw-structure-values"
             self.canvas.table_version = self.state.version
