@@ -41,6 +41,11 @@ updates that follow the first frame on their own; the kernel's RSS with the Expl
 ``--off`` adds each server with ``NNWIDGETS_TCP_NODELAY=0`` (the server extension off),
 ``--preheat`` Voila with a pre-heated kernel pool (``--preheat_kernel=True --pool_size=1``).
 
+The floor (a row of its own per server): the same key steps on a notebook with a plain
+ipywidgets slider whose kernel observer sets one anywidget (benchmarks/floor_widget.js: the
+value as the readout's text, one bar drawn on a canvas in the next animation frame): what a
+step costs through this server, kernel and page with no model and no view of the lab.
+
 Targets (printed, not asserted): p95 <= 25 ms in Voila, <= 30 ms in JupyterLab and Notebook 7;
 median <= 20 ms in Voila.
 """
@@ -113,6 +118,28 @@ TRIGGERS = {
 
 PROBE = (HERE / "paint_probe.js").read_text()
 FIRST_FRAME = (HERE / "first_frame.js").read_text()
+#: The floor: a plain slider whose observer sets one anywidget (benchmarks/floor_widget.js);
+#: the same server, kernelspec, probe and key steps as the Explorer's rows, no computation.
+FLOOR_SOURCE = """import pathlib
+
+import anywidget
+import ipywidgets as W
+import traitlets as t
+
+
+class Floor(anywidget.AnyWidget):
+    _esm = pathlib.Path({js!r})
+    value = t.Int(0).tag(sync=True)
+
+
+slider = W.IntSlider(0, min=0, max=100000, description="floor")
+slider.add_class("nnw-floor-slider")
+floor = Floor()
+slider.observe(lambda change: setattr(floor, "value", change.new), names="value")
+app = W.VBox([slider, floor])
+app.add_class("nnw-floor")
+app
+""".format(js=str(HERE / "floor_widget.js"))
 
 
 # -- pages and servers -------------------------------------------------------------------------
@@ -558,6 +585,35 @@ def _fast_drag(p: Page, app: str, model: Any, used: set[int]) -> dict[str, Any]:
     return out
 
 
+def _floor(browser: Any, server: nb.Server, steps: int) -> dict[str, Any]:
+    """Key steps on the floor notebook (``FLOOR_SOURCE``): the transport, the kernel's message
+    handling and one canvas frame, with no model and no view of the lab."""
+    if _jupyter(server):
+        _shutdown_jupyter_kernels(server)
+    p = Page(browser)
+    try:
+        page, timeout = p.page, nb.EXPLORER_TIMEOUT
+        page.goto(server.url("floor"), wait_until="domcontentloaded", timeout=timeout * 1000)
+        if _jupyter(server):
+            deadline = time.monotonic() + timeout
+            while not p.kernel_ids and time.monotonic() < deadline:
+                page.wait_for_timeout(20)
+            nb._lab_run_all(page, timeout)
+        handle = page.locator(".nnw-floor-slider .noUi-handle").first
+        handle.wait_for(timeout=timeout * 1000)
+        page.wait_for_timeout(1000)
+        page.evaluate(
+            "a => window.__nnwProbe.arm(a)", {"root": ".nnw-floor", "readout": ".nnw-floor-readout"}
+        )
+        handle.focus()
+        p.set({"type": "keydown", "selector": ".nnw-floor-slider", "key": "ArrowRight"})
+        samples = [p.step(lambda: page.keyboard.press("ArrowRight")) for _ in range(WARMUP + steps)]
+        p.set(None)
+        return _summary(samples[WARMUP:], {})
+    finally:
+        p.close()
+
+
 def _show_tab(page: Any, title: str) -> None:
     nb.show_tab(page, title, TAB_VIEWS[title])
     nb.wait_quiet(page, quiet_ms=500)
@@ -635,6 +691,7 @@ def _run_server(
                 if app == "tabular":
                     context = p.page.context
                 p.close(keep_context=app == "tabular")
+        out["floor"] = _floor(browser, server, steps)
         out["loadavg"].append(_loadavg())
         if opens:
             names = [("warm", None, "tabular", 0.0), ("warm_cached", context, "tabular", 0.0)]
@@ -730,6 +787,7 @@ def measure(
         for path in notebooks.glob("*.ipynb"):  # Voila's pool preheats a kernel per notebook
             if path.stem not in (*APPS, "tabular_python3"):
                 path.unlink()
+        nb.write_notebook(notebooks / "floor.ipynb", FLOOR_SOURCE)
         browser = nb.launch_chromium(pw)
         result["chromium"] = browser.version
         configs = result["configs"]
@@ -828,13 +886,15 @@ def format_table(result: dict[str, Any]) -> str:
         ]
         if "key" in r:  # the preheated pool: a few key steps on the tabular Explorer
             rows.append(("tabular", "network", "key", r["key"]))
+        if "floor" in r:  # the same steps through a slider and one canvas, no computation
+            rows.append(("floor", "-", "key", r["floor"]))
         for app, tab, inp, s in rows:
             lp, ro = s["last_paint"], s["readout"]
             missed = f" ({s['missed']})" if s["missed"] else ""
             last = ", ".join(f"{k} {v}" for k, v in list(s["last_view"].items())[:2])
             frames = "-" if s["frames_per_step"] is None else f"{s['frames_per_step']:.0f}"
             lines.append(
-                f"| {_column(r)} | {APPS[app][0]} | {tab} | {inp} "
+                f"| {_column(r)} | {APPS[app][0] if app in APPS else app} | {tab} | {inp} "
                 f"| {_ms(lp['median_ms'])} / {_ms(lp['p95_ms'])} "
                 f"| {_ms(ro['median_ms'])} / {_ms(ro['p95_ms'])} | {frames} "
                 f"| {s['steps']}{missed} | {last} |"

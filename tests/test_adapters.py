@@ -144,8 +144,8 @@ def test_weights_and_gradients_tabs_show_every_parameter_array(built):
         assert f'data-layer="{name}"' in view.stats.value
         assert view.hist.y.sum() == s.counts.sum()
     grads = GradientsView(state)
-    assert list(grads.norms.x) == list(groups) and len(grads.norms.y) == 2
-    assert np.all(np.asarray(grads.norms.y) > 0)
+    norms = np.frombuffer(grads.norms.values, "<f4")
+    assert grads.norms.labels == list(groups) and len(norms) == 2 and np.all(norms > 0)
     view.close()
     grads.close()
 

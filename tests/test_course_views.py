@@ -13,7 +13,7 @@ from nnwidgets.views._convert import number
 from nnwidgets.views._feature_maps import FeatureMapView, grid_shape, tile_channels
 from nnwidgets.views._gradients_view import GradientsView
 from nnwidgets.views._outputs import OutputsView
-from nnwidgets.views._weights_view import WeightsView
+from nnwidgets.views._weights_view import CONV_AXES, WeightsView
 
 
 def with_params(state):
@@ -55,12 +55,11 @@ def test_weights_view_draws_the_params_and_their_summary(name):
         assert view.layer.value == f"{layer}.w"
         s = state.weight_summary[f"{layer}.w"]
         w = np.asarray(p["w"], np.float32)
-        np.testing.assert_array_equal(view.matrix.mark.color, w)
-        np.testing.assert_array_equal(view.matrix.mark.x, np.arange(w.shape[1]))
-        np.testing.assert_array_equal(view.matrix.mark.y, np.arange(w.shape[0]))
-        assert not view.matrix.grid.visible
+        np.testing.assert_array_equal(view.matrix.array(), w)  # the cells the page draws
+        assert (view.matrix.rows, view.matrix.cols, view.matrix.block) == (*w.shape, [1, 1])
+        assert view.matrix.tiles == [] and view.matrix.table_class == "nnw-weight-values"
         limit = max(abs(float(s.min)), abs(float(s.max)))
-        assert (view.colors.min, view.colors.max) == pytest.approx((-limit, limit))
+        assert (view.matrix.lo, view.matrix.hi) == pytest.approx((-limit, limit))
         np.testing.assert_array_equal(view.hist.y, s.counts)
         np.testing.assert_array_equal(view.hist.x, np.asarray(s.edges, np.float32)[:-1])
         assert view.hist.y.sum() == w.size
@@ -79,27 +78,26 @@ def test_weights_view_tiles_conv_kernels_and_ignores_the_input():
     assert view.layer.value == "conv_2.w"
     w = np.asarray(state.params[2]["w"])  # (kh, kw, c_in, c_out) = (3, 3, 8, 16)
     kh, kw, cin, cout = w.shape
-    tiled = view.matrix.mark.color
+    tiled = view.matrix.array()
     assert tiled.shape == (cin * kh, cout * kw)
     block = blocks(tiled, kh, kw)
     for i in range(cin):
         for o in range(cout):
             np.testing.assert_array_equal(block(i, o), w[:, :, i, o])
-    grid = view.matrix.grid
-    assert grid.visible and grid.x.shape == ((cout - 1) + (cin - 1), 2)
-    assert set(grid.x[: cout - 1, 0]) == {o * kw - 0.5 for o in range(1, cout)}
+    assert view.matrix.tiles == [kh, kw]  # the page draws a line between kernels
+    assert (view.matrix.x_label, view.matrix.y_label) == CONV_AXES
     s = state.weight_summary["conv_2.w"]
     np.testing.assert_array_equal(view.hist.y, s.counts)
     before = message_counts()
     state.x = state.dataset.X_test[5]  # weights do not depend on the input: nothing is sent
     after = message_counts()
-    for widget in [view.matrix.mark, view.matrix.grid, view.hist, view.colors, view.stats]:
+    for widget in [view.matrix, view.hist, view.stats]:
         assert after[widget.model_id] == before[widget.model_id]
     view.layer.value = "dense_1.w"
-    np.testing.assert_array_equal(view.matrix.mark.color, np.asarray(state.params[4]["w"]))
-    assert not view.matrix.grid.visible
+    np.testing.assert_array_equal(view.matrix.array(), np.asarray(state.params[4]["w"]))
+    assert view.matrix.tiles == []
     view.layer.value = "dense_1.b"  # a bias: its histogram and statistics, no heat map
-    assert view.matrix.figure.layout.display == "none"
+    assert view.matrix.layout.display == "none"
     assert view.hist.y.sum() == state.params[4]["b"].size
     assert 'data-layer="dense_1.b"' in view.stats.value
     with pytest.raises(ValueError, match="layer: expected one of"):
@@ -115,7 +113,7 @@ def test_gradients_view_matches_jax_grad(name, layers):
     view = GradientsView(state)
     assert "nnw-gradients" in view._dom_classes
     names = [n for n, _ in with_params(state)]
-    assert list(view.norms.x) == names
+    assert view.norms.labels == names and view.norms.table_class == "nnw-grad-norms"
     x = state.dataset.X_test[5]
     state.x = x
     state.label = 3
@@ -123,19 +121,18 @@ def test_gradients_view_matches_jax_grad(name, layers):
     assert state.loss == pytest.approx(loss, rel=1e-5, abs=1e-7)
     graded = [g for g in grads if g]
     norms = [np.sqrt(sum(float(np.sum(np.square(v))) for v in g.values())) for g in graded]
-    np.testing.assert_allclose(view.norms.y, norms, rtol=1e-5)
-    for shown in re.findall(r'class="nnw-v">([^<]+)<', view.readout.value)[1:]:
-        assert float(shown) == pytest.approx(norms.pop(0), rel=1e-5)
+    np.testing.assert_allclose(np.frombuffer(view.norms.values, "<f4"), norms, rtol=1e-5)
+    assert view.norms.table_version == view.matrix.table_version == state.version
     assert 'data-label="3"' in view.readout.value and number(state.loss) in view.readout.value
     arrays = list(view.layer.options)
     assert arrays == [f"{n}.{k}" for n in names for k in ("w", "b")]
     for layer in layers:
         view.layer.set_state({"index": arrays.index(f"{layer}.w")})
         g = np.asarray(graded[names.index(layer)]["w"])
-        assert (view.colors.min, view.colors.max) == (-1.0, 1.0)  # fixed: no domain per step
-        color = view.matrix.mark.color * view.limit
+        color = view.matrix.array()  # in dL/dθ's own units, the bar ±max |dL/dθ|
         assert view.limit == pytest.approx(float(np.abs(g).max()), rel=1e-6)
-        assert f'class="nnw-limit">{number(view.limit)}<' in view.readout.value
+        assert (view.matrix.lo, view.matrix.hi) == pytest.approx((-view.limit, view.limit))
+        assert view.matrix.title == f"dL/dθ · {layer}.w" and view.matrix.color_label == "dL/dθ"
         if g.ndim == 4:
             kh, kw, cin, cout = g.shape
             block = blocks(color, kh, kw)
@@ -151,7 +148,7 @@ def test_gradients_view_matches_jax_grad(name, layers):
     loss, grads, _ = reference(state, x, 7)
     assert state.loss == pytest.approx(loss, rel=1e-5, abs=1e-7)
     g = np.asarray([g for g in grads if g][names.index(layers[-1])]["w"])
-    np.testing.assert_allclose(view.matrix.mark.color * view.limit, g, rtol=1e-4, atol=1e-9)
+    np.testing.assert_allclose(view.matrix.array(), g, rtol=1e-4, atol=1e-9)
     state.label = 2  # and follows it when it changes elsewhere
     assert view.label.value == 2
     view.close()
@@ -170,8 +167,10 @@ def test_feature_maps_are_the_conv_activations():
         h, w, c = act.shape
         rows, cols = grid_shape(c)
         assert view.tiles[layer] == (h, w, rows, cols)
-        np.testing.assert_array_equal(plot.mark.color, tile_channels(act))
-        block = blocks(plot.mark.color, h, w)
+        np.testing.assert_array_equal(plot.array(), tile_channels(act))
+        assert plot.tiles == [h, w] and plot.scheme == "viridis"
+        assert (plot.lo, plot.hi) == (float(act.min()), float(act.max()))  # the layer's range
+        block = blocks(plot.array(), h, w)
         for k in range(c):
             np.testing.assert_array_equal(block(k // cols, k % cols), act[:, :, k])
             np.testing.assert_allclose(
@@ -219,9 +218,9 @@ def test_one_input_change_sends_at_most_one_message_per_widget():
     sent = {k: n - before.get(k, 0) for k, n in message_counts().items()}
     changed = {k: n for k, n in sent.items() if n}
     assert max(changed.values()) == 1, changed
-    assert sent[grads.matrix.mark.model_id] == sent[grads.norms.model_id] == 1
-    assert all(sent[p.mark.model_id] == 1 for p in maps.plots.values())
-    assert sent[weights.matrix.mark.model_id] == sent[weights.hist.model_id] == 0
+    assert sent[grads.matrix.model_id] == sent[grads.norms.model_id] == 1
+    assert all(sent[p.model_id] == 1 for p in maps.plots.values())
+    assert sent[weights.matrix.model_id] == sent[weights.hist.model_id] == 0
     assert sent[grads.label.model_id] == sent[grads.layer.model_id] == 0
     for view in views:
         view.close()
@@ -249,28 +248,22 @@ def test_function_models_get_notes_and_odd_channel_counts_tile_exactly():
     state = build_state(net, net.init(jax.random.key(0)), data=(X, np.array([0, 1, 0, 1])))
     maps, weights = FeatureMapView(state), WeightsView(state)
     assert grid_shape(6) == (2, 3) and maps.tiles["conv_1"] == (5, 4, 2, 3)
-    act, block = state.activations["conv_1"], blocks(maps.plots["conv_1"].mark.color, 5, 4)
+    act, block = state.activations["conv_1"], blocks(maps.plots["conv_1"].array(), 5, 4)
     for k in range(6):
         np.testing.assert_array_equal(block(k // 3, k % 3), act[:, :, k])
     w = np.asarray(state.params[0]["w"])  # (3, 3, 1, 6): one row of six kernels
-    assert weights.matrix.mark.color.shape == (3, 18)
+    assert weights.matrix.array().shape == (3, 18)
     for o in range(6):
-        np.testing.assert_array_equal(blocks(weights.matrix.mark.color, 3, 3)(0, o), w[..., 0, o])
+        np.testing.assert_array_equal(blocks(weights.matrix.array(), 3, 3)(0, o), w[..., 0, o])
     maps.close()
     weights.close()
 
 
-def test_index_and_count_axes_tick_whole_numbers():
-    """Heat maps tick whole rows / columns inside the matrix; histograms whole counts."""
+def test_count_axes_tick_whole_numbers():
+    """Histograms tick whole counts (the heat maps' index ticks: js/test/matrix.test.mjs)."""
     state = build_state("digits")
     view = WeightsView(state, layer="dense_1")
-    rows, cols = np.shape(view.matrix.mark.color)
-    assert (rows, cols) == (64, 64)  # dense_1.w: 64 inputs x 64 units
-    x_axis, y_axis = view.matrix.axes
-    for axis, n in ((x_axis, cols), (y_axis, rows)):
-        ticks = np.asarray(axis.tick_values)
-        assert ticks[0] == 0 and ticks[-1] <= n - 1 and len(ticks) <= 5
-        assert np.array_equal(ticks, ticks.astype(int))
+    assert view.matrix.array().shape == (64, 64)  # dense_1.w: 64 inputs x 64 units
     counts = np.asarray(view.hist_figure.axes[1].tick_values)
     assert np.array_equal(counts, counts.astype(int)) and len(set(counts)) == len(counts)
     assert counts[-1] <= state.weight_summary["dense_1.w"].counts.max()

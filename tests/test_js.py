@@ -10,6 +10,7 @@ from nnwidgets.views._bars_canvas import BarsCanvas
 from nnwidgets.views._boundary_canvas import MARGIN, BoundaryCanvas, data_to_pixel
 from nnwidgets.views._heat_canvas import HeatCanvas
 from nnwidgets.views._image_view import ImageCanvas
+from nnwidgets.views._matrix_canvas import MatrixCanvas
 from nnwidgets.views._network_canvas import (
     BOTTOM,
     MARGIN_X,
@@ -26,6 +27,7 @@ VIEWS = {
     "boundary": BoundaryCanvas,
     "heat": HeatCanvas,
     "image": ImageCanvas,
+    "matrix": MatrixCanvas,
     "network": NetworkCanvas,
     "paint": PaintCanvas,
 }

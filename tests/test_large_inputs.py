@@ -218,11 +218,11 @@ def test_a_large_model_draws_block_peaks_and_a_click_explains_the_peak_neuron():
     # the weight gradient of the dense layer (65,536 x 10): 256 x 10 block peaks, titled so
     grads = ex.tab_view("gradients")
     grads.layer.value = f"{ex.state.model.layer_names[-1]}.w"
-    assert grads.matrix.block == (256, 1)
-    g = np.asarray(ex.state.param_grads[-1]["w"], np.float32) / np.float32(grads.limit)
-    shown = np.asarray(grads.matrix.mark.color)
+    assert grads.matrix.block == [256, 1]
+    g = np.asarray(ex.state.param_grads[-1]["w"], np.float32)
+    shown = grads.matrix.array()
     np.testing.assert_allclose(shown, peaks(g.T, 256).reshape(10, 256).T, rtol=1e-6)
-    assert "peak |value| of 256×1 blocks" in grads.matrix.figure.title
+    assert "peak |value| of 256×1 blocks" in grads.matrix.title
     # the activation functions: 1,000 of the conv layer's neurons as points, titled so
     fns = ex.tab_view("activation functions")
     fns.layer.value = conv
@@ -230,6 +230,6 @@ def test_a_large_model_draws_block_peaks_and_a_click_explains_the_peak_neuron():
     assert f"(1000 of {SIDE * SIDE * 4} neurons)" in fns.figures[0].title
     # the feature maps: four 128 x 128 channels tiled 256 x 256, drawn as 2 x 2 block peaks
     plot = ex.tab_view("feature maps").plots[conv]
-    assert plot.block == (2, 2) and np.asarray(plot.mark.color).shape == (128, 128)
-    assert "peak |value| of 2×2 blocks" in plot.figure.title
+    assert plot.block == [2, 2] and plot.array().shape == (128, 128)
+    assert "peak |value| of 2×2 blocks" in plot.title
     ex.close()

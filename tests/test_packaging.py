@@ -73,6 +73,7 @@ def test_browser_modules_ship_with_the_package():
         "frame",
         "heat",
         "image",
+        "matrix",
         "network",
         "paint",
     ]

@@ -330,27 +330,28 @@ def test_a_slider_step_is_not_echoed_and_moves_no_axis_domain():
     from nnwidgets.views._base import widget_tree
 
     ex = Explorer("breast_cancer")
-    # the lab itself draws on canvases (no bqplot mark); the gradients tab's marks redraw
+    # the lab and the matrix tabs draw on canvases (no bqplot mark); these tabs' marks redraw
     assert not [w for w in widget_tree(ex) if isinstance(w, bq.Mark)]
-    ex.tabs.selected_index = [t for t, _ in TABS].index("gradients")
     slider = ex.views[2].sliders[3]
-    marks = [w for w in widget_tree(ex) if isinstance(w, bq.Mark)]
-    before = {m.model_id: len(updates(m)) for m in marks}
-    sent, echoed = len(updates(slider)), len(slider.comm.messages)
-    slider.set_state({"value": slider.value + 0.05})
-    # stock ipywidgets 8 sends an echo_update
-    assert slider.comm.messages[echoed:] == [] and updates(slider)[sent:] == []
     checked = 0
-    for mark in marks:
-        for message in updates(mark)[before[mark.model_id] :]:
-            for key in set(message.get("state", {})) & set(mark.scales):
-                scale, checked = mark.scales[key], checked + 1
-                fixed = scale.min is not None and scale.max is not None
-                if isinstance(scale, bq.LinearScale):
-                    assert fixed or scale.stabilized, (type(mark).__name__, key)
-                elif isinstance(scale, bq.ColorScale):
-                    assert fixed, (type(mark).__name__, key)
-    assert checked >= 2  # the dL/dθ heat map and the per-layer gradient norms
+    for tab in ("activation functions", "embedding"):
+        ex.tabs.selected_index = [t for t, _ in TABS].index(tab)
+        marks = [w for w in widget_tree(ex.tab_view(tab)) if isinstance(w, bq.Mark)]
+        before = {m.model_id: len(updates(m)) for m in marks}
+        sent, echoed = len(updates(slider)), len(slider.comm.messages)
+        slider.set_state({"value": slider.value + 0.05})
+        # stock ipywidgets 8 sends an echo_update
+        assert slider.comm.messages[echoed:] == [] and updates(slider)[sent:] == []
+        for mark in marks:
+            for message in updates(mark)[before[mark.model_id] :]:
+                for key in set(message.get("state", {})) & set(mark.scales):
+                    scale, checked = mark.scales[key], checked + 1
+                    fixed = scale.min is not None and scale.max is not None
+                    if isinstance(scale, bq.LinearScale):
+                        assert fixed or scale.stabilized, (tab, type(mark).__name__, key)
+                    elif isinstance(scale, bq.ColorScale):
+                        assert fixed, (tab, type(mark).__name__, key)
+    assert checked >= 4  # the neurons' points on f and f', the input's point in the embedding
     # the probability, attribution and activation canvases keep a fixed or steady domain of
     # their own (the same rule, in their script)
     x = ex.state.x.copy()  # the kernel changing the value itself still updates the slider

@@ -7,7 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, steady_scale
 from ._convert import f32, tick_format, values_table
 
 #: A layer with more neurons than this shows this many points, evenly spaced by index.
@@ -39,7 +39,7 @@ class ActivationFunctionView(StateView, W.VBox):
         self.layer.observe(self._redraw, names="value")
         self.curves, self.points, self.figures = [], [], []
         for title in ("f(z)", "f'(z)"):
-            xs, ys = bq.LinearScale(), bq.LinearScale()
+            xs, ys = steady_scale(), steady_scale()  # a step moves the points, not the axes
             curve = bq.Lines(x=[], y=[], scales={"x": xs, "y": ys}, colors=["#888"])
             points = bq.Scatter(
                 x=[],
@@ -83,8 +83,9 @@ class ActivationFunctionView(StateView, W.VBox):
         for line, points, key, y, figure in zip(
             self.curves, self.points, ("f", "df"), values, self.figures
         ):
-            with line.hold_sync():
-                line.x, line.y = curve["z"], curve[key]
+            if line.x is not curve["z"] or line.y is not curve[key]:  # a new layer's curve only
+                with line.hold_sync():
+                    line.x, line.y = curve["z"], curve[key]
             with points.hold_sync():
                 points.x, points.y = pre[shown], y[shown]
             for axis, v in zip(figure.axes, ((curve["z"], pre), (curve[key], y))):

@@ -12,9 +12,8 @@ from ..models import parameter_arrays
 from ..state import ExplorerState
 from ._base import StateView
 from ._convert import axis_ticks, f32, integer_ticks, number, tick_format
-from ._feature_maps import MatrixPlot, tile
-
-SCHEME = "RdBu"  # red negative, blue positive, white at zero
+from ._feature_maps import tile
+from ._matrix_canvas import MatrixCanvas
 
 DENSE_AXES = ("unit (output)", "input")
 CONV_AXES = ("output channel (kw columns each)", "input channel (kh rows each)")
@@ -91,13 +90,8 @@ class WeightsView(StateView, W.VBox):
                 raise ValueError(f"layer: expected one of {names}, got {layer!r}")
             layer = picked[0]
         self.layer = W.Dropdown(options=names, value=layer or matrices[0], description="array")
-        self.colors = bq.ColorScale(scheme=SCHEME, mid=0.0)
-        first = arrays[self.layer.value]
-        self.matrix = MatrixPlot(
-            self.colors,
-            as_matrix(first, channels_first(state))[0],
-            color_label="weight",
-            layout={"width": "380px", "height": "368px"},  # 320 px and the colour bar
+        self.matrix = MatrixCanvas(
+            scheme="diverging", color_label="weight", table_class="nnw-weight-values"
         )
         xs, ys = bq.LinearScale(), bq.LinearScale(min=0.0)
         self.hist = bq.Bars(
@@ -115,12 +109,13 @@ class WeightsView(StateView, W.VBox):
             layout={"width": "300px", "height": "220px"},
         )
         self.stats = W.HTML()
-        self._owned = [self.layer, self.matrix.figure, self.hist_figure, self.stats]
+        self._owned = [self.layer, self.matrix, self.hist_figure, self.stats]
         self.layer.observe(self._redraw, names="value")
         self._watch(self._new_summary, "weight_summary")
         self._redraw(None)
         right = W.VBox([self.hist_figure, self.stats])
-        super().__init__([self.layer, W.HBox([self.matrix.figure, right])], **kwargs)
+        body = W.HBox([self.matrix, right], layout={"flex_flow": "row wrap"})
+        super().__init__([self.layer, body], **kwargs)
         self.add_class("nnw-weights")
 
     def _names(self) -> list[str]:
@@ -143,14 +138,13 @@ class WeightsView(StateView, W.VBox):
             return
         w = weight_arrays(self.state)[name]
         limit = max(abs(float(s.min)), abs(float(s.max))) or 1.0  # all-zero weights: no 0/0
-        self.matrix.color_range(-limit, limit)  # before the scale moves (see color_range)
-        with self.colors.hold_sync():
-            self.colors.min, self.colors.max = -limit, limit
         matrix = shown_as_matrix(w)
-        self.matrix.figure.layout.display = None if matrix else "none"
+        self.matrix.layout.display = None if matrix else "none"
         if matrix:
-            self.matrix.show(*as_matrix(w, channels_first(self.state)))
-            self.matrix.figure.title = f"{name} {tuple(np.shape(w))}{self.matrix.note}"
+            with self.matrix.hold_sync():
+                self.matrix.color_range(-limit, limit)
+                self.matrix.show(*as_matrix(w, channels_first(self.state)))
+                self.matrix.title = f"{name} {tuple(np.shape(w))}{self.matrix.note}"
         with self.hist.hold_sync():  # one bar per bin, from its left edge
             self.hist.x, self.hist.y = f32(s.edges)[:-1], f32(s.counts)
         x_axis, y_axis = self.hist_figure.axes  # ticks inside the bars' range [first, last]

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import time
 
+import jax
+import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 
 from nnwidgets.kernels import explain
@@ -103,9 +106,8 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     assert 1 <= len(frames) - n <= 21, len(frames) - n
     nb.screenshot(page, "one-message-after-drag")
 
-    # a bqplot tab's marks take their step from the same message: the gradients tab's bars
-    # show the norms its table prints (one bar per layer, heights in proportion), the axis a
-    # handful of ticks (arrays sliced wrongly from the frame's buffer gave thousands)
+    # a course tab's canvases take their step from the same message: the gradients tab's
+    # bars (their page-built table) and heat map (the sum it drew) equal jax.grad of the loss
     nb.show_tab(page, "gradients", "nnw-gradients")
     norms = ".nnw-gradients details.nnw-grad-norms"
     page.locator(norms).first.wait_for(state="attached", timeout=nb.UPDATE_TIMEOUT * 1000)
@@ -117,12 +119,22 @@ def test_a_key_step_is_one_kernel_message_and_every_plot_follows(watched):
     nb.wait_quiet(page, quiet_ms=400)
     nb.next_frames(page, 3)
     assert len(frames) - n == 1
-    printed = nb.read_values(page, norms)
-    figure = (
-        page.locator(".nnw-gradients svg.svg-figure").filter(has=page.locator("g.bargroup")).first
-    )
-    heights = np.array([float(r.get_attribute("height")) for r in figure.locator("rect.bar").all()])
-    assert heights.size == len(model.model.layer_names) == printed.size
-    np.testing.assert_allclose(heights / heights.max(), printed / printed.max(), atol=0.02)
-    ticks = figure.evaluate(nb.js("figure_ticks"))
-    assert 2 <= ticks <= 16, ticks  # both axes: 3 layer names and a few value ticks
+    x[5] = np.float32(nb.slider_value(page, 5))
+    graded = _param_grads(model, x, int(model.dataset.y_test[0]))
+    want = [np.sqrt(sum(float(np.sum(np.square(v))) for v in g.values())) for g in graded]
+    np.testing.assert_allclose(nb.read_values(page, norms), want, rtol=1e-4)
+    matrix = page.locator(".nnw-gradients canvas.nnw-matrix-canvas").first
+    drawn = float(matrix.get_attribute("data-checksum"))
+    w = np.asarray(graded[0]["w"], np.float64)  # dense_1.w, the array shown first
+    assert drawn == pytest.approx(float(w.sum()), rel=1e-3, abs=1e-4 * float(np.abs(w).max()))
+    nb.screenshot(page, "one-message-gradients-tab")
+
+
+def _param_grads(model, x, label):
+    """d loss / d params of the layers with parameters (the cross-entropy for ``label``)."""
+
+    def loss(params):
+        logits = model.model.logits(params, jnp.asarray(x))
+        return optax.softmax_cross_entropy_with_integer_labels(logits, np.int32(label))
+
+    return [g for g in jax.grad(loss)(model.params) if g]

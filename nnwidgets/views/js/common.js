@@ -69,12 +69,14 @@ export function inNextFrame(draw) {
   };
 }
 // A bar chart's value axis [lo, hi] (0 always inside) that keeps the previous domain `d` until
-// the data leave it or shrink below 60% of it: bqplot's "stabilized" scale
+// the data leave it or shrink below 60% of it: bqplot's "stabilized" scale. Bars grow from 0:
+// the axis is padded by 12.5% on the sides the bars reach, and ends at 0 on a side they do not
+// (all-positive norms or ReLU activations get no negative stretch).
 export function steady(d, lo, hi) {
   lo = Math.min(lo, 0); hi = Math.max(hi, 0);
-  const span = hi - lo || 1;
+  const span = hi - lo || 1, pad = 0.125 * span, both = lo === hi;
   if (d && lo >= d[0] && hi <= d[1] && span >= 0.6 * (d[1] - d[0])) return d;
-  return [lo - 0.125 * span, hi + 0.125 * span];
+  return [lo < 0 || both ? lo - pad : 0, hi > 0 || both ? hi + pad : 0];
 }
 // Round tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi], about 6 of them
 export function ticks(lo, hi) {

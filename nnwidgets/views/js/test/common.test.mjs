@@ -37,7 +37,9 @@ test("diverging runs pale -> red below 0 and pale -> dark blue above, clipped at
 });
 
 test("steady keeps 0 inside and its domain until the data leave or shrink", () => {
-  assert.deepEqual(steady(null, 1, 3), [-0.375, 3.375]);  // 0 included, 12.5% padding
+  assert.deepEqual(steady(null, 1, 3), [0, 3.375]);  // 0 included, 12.5% padding where bars go
+  assert.deepEqual(steady(null, -3, -1), [-3.375, 0]);
+  assert.deepEqual(steady(null, -1, 3), [-1.5, 3.5]);
   assert.deepEqual(steady(null, 0, 0), [-0.125, 0.125]);
   const d = steady(null, -2, 2);
   assert.equal(steady(d, -1.5, 1.5), d);  // inside and >= 60% of the span: unchanged
