@@ -41,10 +41,11 @@ updates that follow the first frame on their own; the kernel's RSS with the Expl
 ``--off`` adds each server with ``NNWIDGETS_TCP_NODELAY=0`` (the server extension off),
 ``--preheat`` Voila with a pre-heated kernel pool (``--preheat_kernel=True --pool_size=1``).
 
-The floor (a row of its own per server): the same key steps on a notebook with a plain
-ipywidgets slider whose kernel observer sets one anywidget (benchmarks/floor_widget.js: the
-value as the readout's text, one bar drawn on a canvas in the next animation frame): what a
-step costs through this server, kernel and page with no model and no view of the lab.
+The floor (a row of its own per server): the same key steps on a notebook with the Explorer's
+slider kind (no echo) and key guard, whose kernel observer sets one anywidget
+(benchmarks/floor_widget.js: the value as the readout's text, one bar drawn on a canvas in the
+next animation frame): what a step costs through this server, kernel and page with no model
+and no view of the lab.
 
 Targets (printed, not asserted): p95 <= 25 ms in Voila, <= 30 ms in JupyterLab and Notebook 7;
 median <= 20 ms in Voila.
@@ -118,13 +119,17 @@ TRIGGERS = {
 
 PROBE = (HERE / "paint_probe.js").read_text()
 FIRST_FRAME = (HERE / "first_frame.js").read_text()
-#: The floor: a plain slider whose observer sets one anywidget (benchmarks/floor_widget.js);
-#: the same server, kernelspec, probe and key steps as the Explorer's rows, no computation.
+#: The floor: the Explorer's own slider kind (no echo) and key guard around one anywidget
+#: (benchmarks/floor_widget.js) that a kernel observer sets; the same server, kernelspec, probe
+#: and key steps as the Explorer's rows, no computation and no view of the lab.
 FLOOR_SOURCE = """import pathlib
 
 import anywidget
 import ipywidgets as W
 import traitlets as t
+
+from nnwidgets.views._app_guard import AppGuard
+from nnwidgets.views._base import InputSlider
 
 
 class Floor(anywidget.AnyWidget):
@@ -132,12 +137,13 @@ class Floor(anywidget.AnyWidget):
     value = t.Int(0).tag(sync=True)
 
 
-slider = W.IntSlider(0, min=0, max=100000, description="floor")
+slider = InputSlider(0.0, min=0.0, max=1000.0, step=0.01, description="floor")
 slider.add_class("nnw-floor-slider")
 floor = Floor()
-slider.observe(lambda change: setattr(floor, "value", change.new), names="value")
-app = W.VBox([slider, floor])
+slider.observe(lambda change: setattr(floor, "value", round(change.new * 100)), names="value")
+app = W.VBox([AppGuard(".nnw-floor"), slider, floor])
 app.add_class("nnw-floor")
+app.add_class("nnw-app")
 app
 """.format(js=str(HERE / "floor_widget.js"))
 

@@ -144,3 +144,24 @@ def test_picking_an_example_is_one_message_with_its_label_and_no_echo():
     assert picker.index.model_id not in ids  # the page's own value is not echoed
     np.testing.assert_array_equal(ex.state.x, ex.state.dataset.X_test[7])
     ex.close()
+
+
+def test_widgets_added_after_the_app_was_built_ride_in_the_frame_too():
+    """A search's new sliders (and a tab built when first shown) are adopted as they arrive:
+    moving a found slider is still one message."""
+    from test_image_inputs import tabular_explorer
+
+    from nnwidgets.views._inputs import InputSliders
+
+    ex = tabular_explorer()
+    sliders = next(v for v in ex.views if isinstance(v, InputSliders))
+    sliders.search.value = "sensor_4"
+    found = sliders.found.children[3]
+    assert id(found) in ex.frame._adopted
+    messages = step_messages(lambda: found.set_state({"value": found.value + 0.5}))
+    assert len(messages) == 1 and messages[0]["content"]["event"] == "frame"
+    view = ex.tab_view("gradients")  # built now, inside an adopted tab holder
+    assert id(view.matrix) in ex.frame._adopted
+    ex.frame.close()  # and closing gives every widget its own sending back
+    assert "_send" not in found.__dict__ and "_send" not in view.matrix.__dict__
+    ex.close()

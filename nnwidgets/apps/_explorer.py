@@ -150,8 +150,8 @@ class Explorer(W.VBox):
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells
-        # every widget update of one step leaves in one message (built first: the tab shown
-        # at start is adopted as it is built)
+        # every widget update of one step leaves in one message; widgets added later (a tab
+        # built when first shown, a search's sliders) are adopted as they arrive
         self.frame = StepFrame(s)
         super().__init__(
             [
@@ -182,9 +182,7 @@ class Explorer(W.VBox):
             view.set_active(i == self.tabs.selected_index)
             self._tab_views[i] = view
             self.views.append(view)
-            self._holders[i].children = [view]
-            if "frame" in self.__dict__:  # the first tab is built before the frame exists
-                self.frame.adopt(widget_tree(view))
+            self._holders[i].children = [view]  # the frame adopts it (a holder's new child)
         return self._tab_views[i]
 
     def _tab_shown(self, _: object) -> None:

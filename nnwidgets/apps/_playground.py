@@ -104,17 +104,12 @@ class Playground(W.VBox):
         super().__init__(
             [guard, self.frame, title, self.status, self.controls, pictures, self.tabs]
         )
-        self._adopt_all()
-        s.observe(self._adopt_all, names=["model_version", "data_version"])
+        self.frame.adopt(widget_tree(self))  # and what a rebuild adds, as it arrives
         self.add_class("nnw-playground")
         self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
         adopt(self)  # re-running this cell closes the Playground (and stops the training)
-
-    def _adopt_all(self, _: object = None) -> None:
-        """Route every widget of the app (new ones after a rebuild too) through the frame."""
-        self.frame.adopt(widget_tree(self))
 
     def _tab_shown(self, _: object) -> None:
         """Only the visible tab redraws on every update; the other catches up when shown."""

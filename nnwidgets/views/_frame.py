@@ -20,6 +20,7 @@ from typing import Any
 import anywidget
 import ipywidgets as W
 
+from ._base import widget_tree
 from ._js import esm
 
 _ESM = esm("frame")
@@ -51,6 +52,11 @@ def join_buffers(buffers: Iterable[Any]) -> tuple[bytes, list[list[int]]]:
     return b"".join(parts), spans
 
 
+def _holds_widgets(widget: W.Widget, name: str) -> bool:
+    """Whether the synced trait ``name`` holds widgets (serialised as widget references)."""
+    return widget.trait_metadata(name, "to_json") is W.widget_serialization["to_json"]
+
+
 class StepFrame(anywidget.AnyWidget):
     """An app's message frame (not displayed): one comm message per published update.
 
@@ -69,15 +75,33 @@ class StepFrame(anywidget.AnyWidget):
         self._queue: list[tuple[str, dict[str, Any], list[Any]]] | None = None
         self._owner: int | None = None
         self._adopted: dict[int, Any] = {}
+        self._holders: list[tuple[Any, list[str]]] = []  # widgets whose new contents adopt too
         self._unhook = state.on_publish(self.collect) if state is not None else None
 
     def adopt(self, widgets: Iterable[Any]) -> None:
-        """Send these widgets' state updates through this frame (each widget once)."""
+        """Send these widgets' state updates through this frame (each widget once).
+
+        Widgets added later to an adopted one (a box's new children, a tab built when first
+        shown, a figure's new marks: any synced trait that holds widgets) are adopted as they
+        arrive, with everything they hold.
+        """
         for w in widgets:
             if w is self or id(w) in self._adopted or not isinstance(w, W.Widget):
                 continue
             self._adopted[id(w)] = w
             w._send = self._router(w, w._send)
+            holders = [name for name in w.keys if _holds_widgets(w, name)]
+            if holders:
+                w.observe(self._grown, names=holders)
+                self._holders.append((w, holders))
+
+    def _grown(self, change: Any) -> None:
+        new = change.new.values() if isinstance(change.new, dict) else change.new
+        if isinstance(new, W.Widget):
+            new = [new]
+        for w in new or ():
+            if isinstance(w, W.Widget):
+                self.adopt(widget_tree(w))
 
     def _router(self, widget: W.Widget, send: Any) -> Any:
         def route(msg: dict[str, Any], buffers: Any = None) -> None:
@@ -131,6 +155,9 @@ class StepFrame(anywidget.AnyWidget):
         if self._unhook is not None:
             self._unhook()
             self._unhook = None
+        for w, names in self._holders:
+            w.unobserve(self._grown, names=names)
+        self._holders.clear()
         for w in self._adopted.values():
             w.__dict__.pop("_send", None)
         self._adopted.clear()
