@@ -202,6 +202,11 @@ def test_outputs_view_top_k_and_loss(name, k):
         assert state.loss == pytest.approx(loss, rel=1e-5, abs=1e-7)
         assert f'nnw-loss" data-label="{label}"' in text and number(state.loss) in text
         assert f'data-version="{state.version}"' in text
+        # the exact values, a table the page builds from the top k's float32 buffer
+        table = view.table
+        assert table.names == names and table.table_class == "nnw-topk-values"
+        np.testing.assert_allclose(np.frombuffer(table.values, "<f4"), probs[order], rtol=1e-5)
+        assert table.table_version == state.version
     with pytest.raises(ValueError, match="k: expected an int >= 1"):
         OutputsView(state, k=0)
     view.close()

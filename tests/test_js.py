@@ -20,6 +20,7 @@ from nnwidgets.views._network_canvas import (
     node_size,
 )
 from nnwidgets.views._paint_canvas import PaintCanvas
+from nnwidgets.views._values_table import ValuesTable
 
 VIEWS = {
     "app_guard": AppGuard,
@@ -30,6 +31,7 @@ VIEWS = {
     "matrix": MatrixCanvas,
     "network": NetworkCanvas,
     "paint": PaintCanvas,
+    "table": ValuesTable,
 }
 NODE = shutil.which("node")
 

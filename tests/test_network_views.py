@@ -113,6 +113,11 @@ def test_activation_function_points_sit_on_the_curves_and_move_with_the_input():
     np.testing.assert_allclose(f.x, pre, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(f.y, np.tanh(pre), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(df.y, 1 - np.tanh(pre) ** 2, rtol=1e-4, atol=1e-6)
+    # the page builds the slopes' table from this buffer (rows named by neuron index)
+    table = view.readout
+    assert table.table_class == "nnw-slopes" and table.names == []
+    assert table.table_version == s.version
+    np.testing.assert_array_equal(np.frombuffer(table.values, "<f4"), np.asarray(df.y))
     z = np.asarray(view.curves[1].x)
     np.testing.assert_allclose(view.curves[1].y, 1 - np.tanh(z) ** 2, rtol=1e-4, atol=1e-6)
     view.layer.value = "dense_2"

@@ -76,6 +76,7 @@ def test_browser_modules_ship_with_the_package():
         "matrix",
         "network",
         "paint",
+        "table",
     ]
     assert sorted(p.name for p in js.glob("*.js")) == [f"{m}.js" for m in modules]
     assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css"]

@@ -523,3 +523,19 @@ def test_what_a_new_user_saw_names_methods_outputs_and_neurons():
     assert np.abs(digits.attribution).max() > 0 and "all zero" not in digits.notice
     heat = AttributionView(digits)
     assert heat.canvas.title == f"neuron gradient · {layer}[{digits.neuron}]"
+
+
+def test_a_values_table_refuses_names_that_do_not_match_and_sends_new_names_only():
+    from nnwidgets.views._values_table import ValuesTable
+
+    table = ValuesTable(table_class="nnw-test")
+    table.show([1.0, 2.0], ["a", "b"])
+    assert table.names == ["a", "b"] and np.frombuffer(table.values, "<f4").tolist() == [1, 2]
+    sent = len(updates(table))
+    table.show([3.0, 4.0], ["a", "b"])  # the same names: only the values travel
+    news = updates(table)[sent:]
+    assert [m["buffer_paths"] for m in news] == [[["values"]]]
+    assert "names" not in news[0]["state"]
+    with pytest.raises(ValueError, match="names: expected 2 names"):
+        table.show([1.0, 2.0], ["a"])
+    table.close()

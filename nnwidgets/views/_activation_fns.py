@@ -8,7 +8,8 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView, steady_scale
-from ._convert import f32, tick_format, values_table
+from ._convert import f32, tick_format
+from ._values_table import ValuesTable
 
 #: A layer with more neurons than this shows this many points, evenly spaced by index.
 MAX_POINTS = 1000
@@ -63,7 +64,7 @@ class ActivationFunctionView(StateView, W.VBox):
                     layout={"width": "330px", "height": "240px"},
                 )
             )
-        self.readout = W.HTML()
+        self.readout = ValuesTable(table_class="nnw-slopes")  # f'(z) per neuron, by index
         self._owned = [self.layer, *self.figures, self.readout]
         self._watch(self._redraw, "version")
         self._redraw(None)
@@ -92,5 +93,6 @@ class ActivationFunctionView(StateView, W.VBox):
                 axis.tick_format = _short_format(*v)
         self.figures[0].title = f"{act}(z) · {name}{some}"
         self.figures[1].title = f"{act}'(z) · {name}{some}"
-        labels = [str(i) for i in range(pre.size)]
-        self.readout.value = values_table(labels, values[1], "nnw-slopes", s.version)
+        with self.readout.hold_sync():
+            self.readout.show(values[1])
+            self.readout.table_version = s.version

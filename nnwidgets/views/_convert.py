@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
-from ._js import constants
 
 
 def f32(x: Any) -> np.ndarray:
@@ -19,12 +15,6 @@ def f32(x: Any) -> np.ndarray:
 def number(v: float) -> str:
     """A value as the views print it: six significant digits, ASCII minus."""
     return f"{float(v):.6g}"
-
-
-#: More values than this and a values table shows a selection (and says which): its
-#: ``TABLE_TOP`` largest magnitudes. Defined once, in js/common.js, where the lab's canvases build
-#: their tables; the bqplot views' tables are built here by the same rule.
-TABLE_LIMIT, TABLE_TOP = (int(constants("common")[k]) for k in ("TABLE_LIMIT", "TABLE_TOP"))
 
 
 def block_mean(a: Any, max_side: int) -> tuple[np.ndarray, int]:
@@ -85,34 +75,6 @@ def block_peak(a: np.ndarray, max_side: int) -> tuple[np.ndarray, tuple[int, int
     blocks = padded.reshape(r, fr, c, fc).transpose(0, 2, 1, 3).reshape(r, c, fr * fc)
     peak = np.abs(blocks).argmax(axis=2)[..., None]
     return np.take_along_axis(blocks, peak, axis=2)[..., 0], (fr, fc)
-
-
-def values_table(names: Sequence[str], values: Any, css: str, version: int = 0) -> str:
-    """A collapsible table of exact values next to a chart (also what browser tests read).
-
-    ``data-version`` is the state's update count: how many inputs reached the kernel. More
-    than ``TABLE_LIMIT`` values: the ``TABLE_TOP`` largest magnitudes, in index order, under
-    a note saying so (each row keeps its ``data-index``).
-    """
-    v = f32(values).ravel()
-    shown = range(len(v))
-    note = ""
-    if len(v) > TABLE_LIMIT:
-        shown = np.sort(np.argsort(-np.abs(v), kind="stable")[:TABLE_TOP]).tolist()
-        note = (
-            f'<div class="nnw-note nnw-selected">showing the {TABLE_TOP} largest |value| '
-            f"of {len(v)}</div>"
-        )
-    rows = "".join(
-        f'<tr data-index="{i}"><td>{html.escape(str(names[i]))}</td>'
-        f'<td class="nnw-v">{number(v[i])}</td></tr>'
-        for i in shown
-        if i < len(names)
-    )
-    return (
-        f'<details class="nnw-values {css}" data-version="{version}"><summary>values</summary>'
-        f"{note}<table>{rows}</table></details>"
-    )
 
 
 #: Side of the square box (screen px) an image input and its attribution map are fitted into:

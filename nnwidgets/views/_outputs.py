@@ -9,7 +9,8 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
-from ._convert import f32, number, values_table
+from ._convert import f32, number
+from ._values_table import ValuesTable
 
 
 def label_dropdown(state: ExplorerState) -> W.Dropdown:
@@ -47,10 +48,11 @@ class OutputsView(StateView, W.VBox):
         self.label = label_dropdown(state)
         self._link("label", self.label)
         self.readout = W.HTML()
-        self._owned = [self.label, self.readout]
+        self.table = ValuesTable(table_class="nnw-topk-values")  # the top k, exact
+        self._owned = [self.label, self.readout, self.table]
         self._redraw(None)
         self._watch(self._redraw, "version")
-        super().__init__([self.readout, self.label], **kwargs)
+        super().__init__([self.readout, self.table, self.label], **kwargs)
         self.add_class("nnw-outputs")
 
     def top(self) -> tuple[list[int], np.ndarray]:
@@ -71,5 +73,7 @@ class OutputsView(StateView, W.VBox):
         self.readout.value = (
             f'<div class="nnw-topk" data-version="{s.version}">top {self.k}:<ol>{items}</ol></div>'
             + loss_html(s)
-            + values_table(names, probs, "nnw-topk-values", s.version)
         )
+        with self.table.hold_sync():
+            self.table.show(probs, names)
+            self.table.table_version = s.version

@@ -94,7 +94,7 @@ def js(name: str) -> str:
     return (JS / f"{name}.js").read_text()
 
 
-# The views' exact-value tables (nnwidgets.views._convert.values_table).
+# The views' exact-value tables (built in the page: valuesTable in nnwidgets/views/js/common.js).
 PROBS = ".nnw-probabilities details.nnw-values"
 ATTRIBUTION = ".nnw-attribution details.nnw-values"
 
