@@ -387,7 +387,10 @@ def test_sanity_check_button_plots_the_randomisation_curve_with_progress():
     rho = np.asarray(view.line.y)
     assert rho.shape == (3,) and rho[-1] < 0.5
     assert [r for _, r in ex.state.sanity] == pytest.approx(rho.tolist(), abs=1e-6)
-    assert "nnw-sanity-values" in view.readout.value and not view.button.disabled
+    table = view.readout  # the page builds the table of ρ per layer from this buffer
+    assert table.table_class == "nnw-sanity-values" and table.names == list(view.line.x)
+    np.testing.assert_array_equal(np.frombuffer(table.values, "<f4"), rho)
+    assert not view.button.disabled
     ex.close()
 
 

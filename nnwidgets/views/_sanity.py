@@ -8,6 +8,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._base import StateView
+from ._values_table import ValuesTable
 
 
 class SanityCheckView(StateView, W.VBox):
@@ -24,7 +25,9 @@ class SanityCheckView(StateView, W.VBox):
             icon="random",
             tooltip="randomise the layers top-down and compare the maps",
         )
-        self.progress = W.IntProgress(value=0, min=0, max=1, layout={"width": "160px"})
+        self.progress = W.IntProgress(  # layers randomised so far
+            value=0, min=0, max=1, description="layers", layout={"width": "220px"}
+        )
         self.button.on_click(self._run)
         xs, ys = bq.OrdinalScale(), bq.LinearScale(min=-1.0, max=1.0)
         self.line = bq.Lines(
@@ -32,15 +35,15 @@ class SanityCheckView(StateView, W.VBox):
         )
         self.figure = bq.Figure(
             marks=[self.line],
-            title="rank correlation with the trained model's map",
+            title="correlation with the trained map",
             axes=[
                 bq.Axis(scale=xs, label="randomised down to"),
-                bq.Axis(scale=ys, side="left", tick_format=".1f"),
+                bq.Axis(scale=ys, side="left", tick_format=".1f", label="Spearman ρ"),
             ],
             fig_margin={"top": 40, "bottom": 40, "left": 45, "right": 10},
             layout={"width": "380px", "height": "230px"},
         )
-        self.readout = W.HTML()
+        self.readout = ValuesTable()  # ρ per layer, exact (shown once there is a result)
         self._owned = [self.button, self.progress, self.figure, self.readout]
         self._watch(self._redraw, "sanity")
         super().__init__(
@@ -64,8 +67,6 @@ class SanityCheckView(StateView, W.VBox):
         rho = np.array([r for _, r in self.state.sanity], np.float32)
         with self.line.hold_sync():
             self.line.x, self.line.y = names, rho
-        rows = "".join(
-            f'<tr data-index="{i}"><td>{n}</td><td class="nnw-v">{r:.4f}</td></tr>'
-            for i, (n, r) in enumerate(zip(names, rho))
-        )
-        self.readout.value = f'<table class="nnw-sanity-values">{rows}</table>'
+        with self.readout.hold_sync():
+            self.readout.show(rho, names)
+            self.readout.table_class = "nnw-sanity-values" if names else ""
