@@ -40,8 +40,8 @@ class SanityCheckView(StateView, W.VBox):
                 bq.Axis(scale=xs, label="randomised down to"),
                 bq.Axis(scale=ys, side="left", tick_format=".1f", label="Spearman ρ"),
             ],
-            fig_margin={"top": 40, "bottom": 40, "left": 45, "right": 10},
-            layout={"width": "380px", "height": "230px"},
+            fig_margin={"top": 40, "bottom": 40, "left": 60, "right": 10},  # room for "ρ"
+            layout={"width": "395px", "height": "230px"},
         )
         self.readout = ValuesTable()  # ρ per layer, exact (shown once there is a result)
         self._owned = [self.button, self.progress, self.figure, self.readout]
