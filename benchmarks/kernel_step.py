@@ -6,7 +6,9 @@ each after the previous step's ``idle``. Per step it reads from the kernel's own
 headers (its clock, not the client's):
 
 - handler: the widget's comm handler itself, timed in the kernel with ``perf_counter`` (the
-  kernel call, every view's redraw, serialising and signing what goes out);
+  kernel call, every view's redraw, serialising and signing what goes out); "cpu": the same
+  handler's CPU time on its thread (``thread_time``), which other load on the machine (or a
+  virtual machine's steal) does not stretch;
 - busy -> idle: the same plus ipykernel's own work around it (reading and checking the
   message, publishing ``busy`` and ``idle``);
 - first out: ``busy`` -> the first widget message of the step;
@@ -46,14 +48,15 @@ print(control.comm.comm_id)
 }
 
 
-#: Run in the kernel after SETUP: the control's comm handler, timed.
+#: Run in the kernel after SETUP: the control's comm handler, timed (wall and the thread's CPU).
 TIMED = """
 import json, time
-handled = []
+handled, handled_cpu = [], []
 def _timed(msg, _handle=control._handle_msg):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     _handle(msg)
     handled.append(time.perf_counter() - t0)
+    handled_cpu.append(time.thread_time() - c0)
 control.comm.on_msg(_timed)
 """
 
@@ -119,13 +122,15 @@ def measure(kind: str, steps: int) -> dict[str, dict[str, float]]:
                 _stdout(kc, code)
             for k in range(20):  # warm-up (compiles, caches)
                 _step(kc, comm_id, kind, k)
-            _stdout(kc, "handled.clear()")
+            _stdout(kc, "handled.clear(); handled_cpu.clear()")
             samples = np.array([_step(kc, comm_id, kind, k) for k in range(steps)])
             handled = json.loads(_stdout(kc, "print(json.dumps(handled))"))
+            cpu = json.loads(_stdout(kc, "print(json.dumps(handled_cpu))"))
             busy, first, comms = samples.T
             rows[label] = {
                 "handler_median_ms": float(np.median(handled) * 1e3),
                 "handler_p95_ms": float(np.percentile(handled, 95) * 1e3),
+                "handler_cpu_median_ms": float(np.median(cpu) * 1e3),
                 "busy_idle_median_ms": float(np.median(busy)),
                 "first_out_median_ms": float(np.nanmedian(first)),
                 "messages_median": float(np.median(comms)),
@@ -142,14 +147,14 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     results = {kind: measure(kind, args.steps) for kind in SETUP}
-    head = f"{'Explorer':8} {'sending':22} {'handler med':>11} {'p95':>6} {'busy-idle':>9}"
-    print(head, f"{'1st out':>8} {'msgs':>5}   (ms; medians unless p95)")
+    head = f"{'Explorer':8} {'sending':22} {'handler med':>11} {'p95':>6} {'cpu med':>7}"
+    print(head, f"{'busy-idle':>9} {'1st out':>8} {'msgs':>5}   (ms; medians unless p95)")
     for kind, rows in results.items():
         for label, r in rows.items():
             print(
                 f"{kind:8} {label:22} {r['handler_median_ms']:11.2f} {r['handler_p95_ms']:6.2f} "
-                f"{r['busy_idle_median_ms']:9.2f} {r['first_out_median_ms']:8.2f} "
-                f"{r['messages_median']:5.0f}"
+                f"{r['handler_cpu_median_ms']:7.2f} {r['busy_idle_median_ms']:9.2f} "
+                f"{r['first_out_median_ms']:8.2f} {r['messages_median']:5.0f}"
             )
     if args.json:
         with open(args.json, "w") as f:
