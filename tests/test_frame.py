@@ -9,6 +9,7 @@ from nnwidgets import Explorer, Playground
 from nnwidgets.apps._explorer import TABS
 from nnwidgets.views import StepFrame
 from nnwidgets.views._bars_canvas import BarsCanvas
+from nnwidgets.views._base import widget_tree
 from nnwidgets.views._frame import ALIGN, join_buffers
 
 
@@ -94,9 +95,13 @@ def test_a_playground_training_step_is_one_message():
     assert len(messages) == 1 and messages[0]["content"]["event"] == "frame"
     ids = {u["id"] for u in messages[0]["content"]["updates"]}
     assert pg.boundary.canvas.model_id in ids
+    old = [w for w in pg.frame._adopted.values() if w in widget_tree(pg.tabs)]
     pg.state.hidden = [3, 2]  # a new network: its new widgets are adopted too
     pg.state.step_once()
     assert len(step_messages(pg.state.step_once)) == 1
+    # the closed ones of the old network are let go (not kept alive by the frame)
+    assert old and not any(id(w) in pg.frame._adopted for w in old if w.comm is None)
+    assert all(w.comm is not None for w in pg.frame._adopted.values())
     pg.close()
 
 

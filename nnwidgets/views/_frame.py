@@ -75,7 +75,7 @@ class StepFrame(anywidget.AnyWidget):
         self._queue: list[tuple[str, dict[str, Any], list[Any]]] | None = None
         self._owner: int | None = None
         self._adopted: dict[int, Any] = {}
-        self._holders: list[tuple[Any, list[str]]] = []  # widgets whose new contents adopt too
+        self._holders: dict[int, tuple[Any, list[str]]] = {}  # whose new contents adopt too
         self._unhook = state.on_publish(self.collect) if state is not None else None
 
     def adopt(self, widgets: Iterable[Any]) -> None:
@@ -90,10 +90,11 @@ class StepFrame(anywidget.AnyWidget):
                 continue
             self._adopted[id(w)] = w
             w._send = self._router(w, w._send)
+            w.observe(self._forget, names="comm")  # closed: let it go
             holders = [name for name in w.keys if _holds_widgets(w, name)]
             if holders:
                 w.observe(self._grown, names=holders)
-                self._holders.append((w, holders))
+                self._holders[id(w)] = (w, holders)
 
     def _grown(self, change: Any) -> None:
         new = change.new.values() if isinstance(change.new, dict) else change.new
@@ -102,6 +103,19 @@ class StepFrame(anywidget.AnyWidget):
         for w in new or ():
             if isinstance(w, W.Widget):
                 self.adopt(widget_tree(w))
+
+    def _forget(self, change: Any) -> None:
+        """A closed widget leaves the frame (a rebuilt tab's old widgets are not kept alive)."""
+        if change.new is None:
+            self._release(change.owner)
+
+    def _release(self, w: Any) -> None:
+        self._adopted.pop(id(w), None)
+        w.unobserve(self._forget, names="comm")
+        _, names = self._holders.pop(id(w), (None, None))
+        if names:
+            w.unobserve(self._grown, names=names)
+        w.__dict__.pop("_send", None)
 
     def _router(self, widget: W.Widget, send: Any) -> Any:
         def route(msg: dict[str, Any], buffers: Any = None) -> None:
@@ -155,10 +169,6 @@ class StepFrame(anywidget.AnyWidget):
         if self._unhook is not None:
             self._unhook()
             self._unhook = None
-        for w, names in self._holders:
-            w.unobserve(self._grown, names=names)
-        self._holders.clear()
-        for w in self._adopted.values():
-            w.__dict__.pop("_send", None)
-        self._adopted.clear()
+        for w in list(self._adopted.values()):
+            self._release(w)
         super().close()
