@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from ..state import ExplorerState
 from ._bars_canvas import BarsCanvas
-from ._base import StateView
+from ._base import StateView, set_changed
 from ._controls import LABELS
 from ._convert import (
     IMAGE_BOX,
@@ -107,9 +107,7 @@ class AttributionView(StateView, W.VBox):
         css = f"nnw-explained-{s.explained}"  # the page builds the values table (same buffer)
         if not isinstance(self.canvas, HeatCanvas):
             with self.canvas.hold_sync():  # one update: values, title, gap, the table's class
-                title = [self._title()]
-                if self.canvas.groups != title:  # a list trait: validated only when new
-                    self.canvas.groups = title
+                set_changed(self.canvas, {"groups": [self._title()]})
                 self.canvas.show([f32(s.attribution)])
                 self.canvas.caption = gap
                 self.canvas.table_class, self.canvas.table_version = css, s.version

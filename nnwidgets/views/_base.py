@@ -137,6 +137,17 @@ class ControlLink:
             self.widget.unobserve(self._take, names="value")
 
 
+def set_changed(widget: Any, values: dict[str, Any]) -> None:
+    """Assign each of ``values`` that differs from the widget's own.
+
+    On a slider step: a list trait validates every element on each assignment, even of an
+    equal list.
+    """
+    for name, value in values.items():
+        if getattr(widget, name) != value:
+            setattr(widget, name, value)
+
+
 def widget_tree(root: Any) -> list[Any]:
     """``root`` and every widget reachable through its synced traits, each once.
 

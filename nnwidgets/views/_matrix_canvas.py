@@ -16,7 +16,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from ._base import Captioned
+from ._base import Captioned, set_changed
 from ._convert import block_peak, f32
 from ._js import esm
 
@@ -101,9 +101,7 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
             "y_label": labels[1],
         }
         with self.hold_sync():  # one update: the cells and whatever else changed
-            for name, value in frame.items():
-                if getattr(self, name) != value:
-                    setattr(self, name, value)
+            set_changed(self, frame)
             if list(block) != self.block:
                 self.set_trait("block", list(block))
             if self.auto_range:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models import param_groups
 from ..state import ExplorerState
-from ._base import StateView
+from ._base import StateView, set_changed
 from ._convert import f32
 from ._network_canvas import NetworkCanvas
 
@@ -145,9 +145,7 @@ class StructureView(StateView, W.VBox):
         note = ("<i>hidden (smallest |value|): " + ", ".join(hidden) + "</i>") if hidden else ""
         frame = {"columns": [len(i) for i in shown], **self._layout(columns)}
         with self.canvas.hold_sync():  # one message: node values (links), limits, caption
-            for name, value in frame.items():  # set (and validated) only when changed
-                if getattr(self.canvas, name) != value:
-                    setattr(self.canvas, name, value)
+            set_changed(self.canvas, frame)
             self.canvas.link_label = what
             names = self._names(columns, shown)
             labels = None if names is self.__dict__.get("_labelled") else names

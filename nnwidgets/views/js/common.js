@@ -16,9 +16,12 @@ export function arr(v, T) {
 }
 // RdBu (colorbrewer) around a pale white: red for negative, blue for positive, f in [-1, 1]
 export const RED = [178, 24, 43], BLUE_DARK = [33, 102, 172], PALE = [247, 247, 247];
-export function diverging(f) {
+export function divergingRGB(f) {  // [r, g, b]: ImageData pixels
   const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
-  return `rgb(${[0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a)).join(",")})`;
+  return [0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a));
+}
+export function diverging(f) {  // a CSS colour: fillStyle
+  return `rgb(${divergingRGB(f).join(",")})`;
 }
 // A canvas of class `cls` with a hover tip beside it, appended to `el`; `at(ev)` maps a pointer
 // event to canvas pixels, `tell(x, y, text)` shows the tip there (text "" hides it).

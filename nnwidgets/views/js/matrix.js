@@ -1,5 +1,5 @@
 import {
-  BLUE_DARK, PALE, RED, arr, follow, inNextFrame, tickLabel, ticks, tippedCanvas, valuesTable,
+  arr, divergingRGB, follow, inNextFrame, tickLabel, ticks, tippedCanvas, valuesTable,
 } from "./common.js";
 
 // A matrix heat map (weights, gradients, tiled feature maps) on one canvas: the cells as one
@@ -13,11 +13,6 @@ export const CHAR = 6;  // px per character of an 11 px label, for fitting witho
 // viridis at nine stops (matplotlib's), interpolated linearly
 export const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142],
   [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
-// [r, g, b] of `f` in [-1, 1] on the diverging scale (the one common.js's `diverging` draws)
-export function divergingRGB(f) {
-  const c = f < 0 ? RED : BLUE_DARK, a = Math.min(1, Math.abs(f));
-  return [0, 1, 2].map((i) => Math.round(PALE[i] + (c[i] - PALE[i]) * a));
-}
 // [r, g, b] of `f` in [0, 1] on viridis (clamped)
 export function viridisRGB(f) {
   const x = Math.min(1, Math.max(0, f)) * (VIRIDIS.length - 1), i = Math.min(7, Math.floor(x));

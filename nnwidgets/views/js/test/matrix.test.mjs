@@ -2,11 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { PALE } from "../common.js";
+import { PALE, divergingRGB } from "../common.js";
 import * as matrix from "../matrix.js";
 
 test("divergingRGB: pale white at 0, the full red / blue at -1 / +1, clamped beyond", () => {
-  const { divergingRGB } = matrix;
   assert.deepEqual(divergingRGB(0), PALE);
   assert.deepEqual(divergingRGB(-1), [178, 24, 43]);
   assert.deepEqual(divergingRGB(1), [33, 102, 172]);
@@ -24,7 +23,7 @@ test("viridisRGB: its end stops at 0 and 1, in between interpolated, clamped out
 });
 
 test("colorOf: diverging is symmetric over max |lo|, |hi|; viridis spans lo..hi; NaN none", () => {
-  const { colorOf, divergingRGB, viridisRGB } = matrix;
+  const { colorOf, viridisRGB } = matrix;
   assert.deepEqual(colorOf(2, "diverging", -4, 4), divergingRGB(0.5));
   assert.deepEqual(colorOf(-4, "diverging", -1, 4), divergingRGB(-1));
   assert.deepEqual(colorOf(3, "viridis", 1, 5), viridisRGB(0.5));
