@@ -119,6 +119,12 @@ TRIGGERS = {
 
 PROBE = (HERE / "paint_probe.js").read_text()
 FIRST_FRAME = (HERE / "first_frame.js").read_text()
+PROBE_CALL = (HERE / "probe_call.js").read_text()
+
+
+def probe(page: Any, name: str, *args: Any) -> Any:
+    """Call (or read) ``name``, e.g. ``"__nnwProbe.wait"``, of the page-side probes."""
+    return page.evaluate(PROBE_CALL, [name, list(args)])
 #: The floor: the Explorer's own slider kind (no echo) and key guard around one anywidget
 #: (benchmarks/floor_widget.js) that a kernel observer sets; the same server, kernelspec, probe
 #: and key steps as the Explorer's rows, no computation and no view of the lab.
@@ -182,25 +188,19 @@ class Page:
     # the probe (benchmarks/paint_probe.js)
 
     def arm(self) -> str:
-        return self.page.evaluate(
-            "a => window.__nnwProbe.arm(a)", {"root": APP_ROOT, "readout": nb.PROBS}
-        )
+        return probe(self.page, "__nnwProbe.arm", {"root": APP_ROOT, "readout": nb.PROBS})
 
     def set(self, trigger: dict[str, Any] | None) -> None:
         """The input that starts a step from now on (None: none); ends the current step."""
         self.trigger = trigger
-        self.page.evaluate("t => window.__nnwProbe.set(t)", trigger)
+        probe(self.page, "__nnwProbe.set", trigger)
 
     def counts(self) -> tuple[int, int]:
         """(steps so far, readout changes so far)."""
-        return tuple(
-            self.page.evaluate("() => [__nnwProbe.steps.length, __nnwProbe.readoutChanges]")
-        )
+        return tuple(probe(self.page, "__nnwProbe.counts"))
 
     def settle(self, since: int, quiet_ms: int = UNTIMED_QUIET_MS) -> bool:
-        return self.page.evaluate(
-            "([s, q, t]) => window.__nnwProbe.settle(s, q, t)", [since, quiet_ms, STEP_TIMEOUT_MS]
-        )
+        return probe(self.page, "__nnwProbe.settle", since, quiet_ms, STEP_TIMEOUT_MS)
 
     def untimed(self, act: Any, change: bool = True) -> None:
         """``act()`` outside any step, then its readout change (if ``change``) and quiet."""
@@ -217,13 +217,11 @@ class Page:
         n = self.counts()[0]
         frames0 = self.frames
         act()
-        r = self.page.evaluate(
-            "([n, q, t]) => window.__nnwProbe.wait(n, q, t)", [n, QUIET_MS, STEP_TIMEOUT_MS]
-        )
+        r = probe(self.page, "__nnwProbe.wait", n, QUIET_MS, STEP_TIMEOUT_MS)
         return _sample(r["step"], r["ok"], self.frames - frames0)
 
     def steps_since(self, n: int) -> list[dict[str, Any]]:
-        return self.page.evaluate("n => window.__nnwProbe.steps.slice(n)", n)
+        return probe(self.page, "__nnwProbe.since", n)
 
     def close(self, keep_context: bool = False) -> None:
         context = self.page.context
@@ -344,12 +342,14 @@ def _open_timed(
             page.wait_for_timeout(20)
         page.wait_for_timeout(pause_s * 1000)
         out["run_all_attempts"] = nb._lab_run_all(page, timeout)
-    page.wait_for_function("() => window.__nnwOpen.ready !== null", timeout=timeout * 1000)
+    page.wait_for_function(
+        PROBE_CALL, arg=["__nnwOpen.isReady", []], timeout=timeout * 1000
+    )
     if _jupyter(server):  # the cell has finished: no second run can replace the output
         page.wait_for_function(nb.js("cell_finished"), timeout=timeout * 1000)
     nb.wait_quiet(page, quiet_ms=1000, timeout=60)
-    w = page.evaluate("() => window.__nnwOpen")
-    out["navigation"] = page.evaluate("() => window.__nnwOpen.navigation()")
+    w = probe(page, "__nnwOpen.state")
+    out["navigation"] = probe(page, "__nnwOpen.navigation")
     out["from_nav_ms"] = w["ready"]
     if _jupyter(server):
         out["from_run_all_ms"] = w["ready"] - w["runAll"][-1]
@@ -571,7 +571,7 @@ def _fast_drag(p: Page, app: str, model: Any, used: set[int]) -> dict[str, Any]:
     p.settle(-1)
     moves = p.steps_since(n0)
     last = max((s["last"] for s in moves if s["last"] is not None), default=None)
-    readout = page.evaluate("() => window.__nnwProbe.lastReadout")
+    readout = probe(page, "__nnwProbe.lastReadout")
     ok, why = _page_equals_kernel(page, app, model)
     out.update(
         {
@@ -608,9 +608,7 @@ def _floor(browser: Any, server: nb.Server, steps: int) -> dict[str, Any]:
         handle = page.locator(".nnw-floor-slider .noUi-handle").first
         handle.wait_for(timeout=timeout * 1000)
         page.wait_for_timeout(1000)
-        page.evaluate(
-            "a => window.__nnwProbe.arm(a)", {"root": ".nnw-floor", "readout": ".nnw-floor-readout"}
-        )
+        probe(page, "__nnwProbe.arm", {"root": ".nnw-floor", "readout": ".nnw-floor-readout"})
         handle.focus()
         p.set({"type": "keydown", "selector": ".nnw-floor-slider", "key": "ArrowRight"})
         samples = [p.step(lambda: page.keyboard.press("ArrowRight")) for _ in range(WARMUP + steps)]

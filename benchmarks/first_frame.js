@@ -24,6 +24,8 @@
     requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
+  w.isReady = () => w.ready !== null;
+  w.state = () => ({ ready: w.ready, version: w.version, runAll: w.runAll });
   w.navigation = () => {
     const n = performance.getEntriesByType("navigation")[0];
     return {

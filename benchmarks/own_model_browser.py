@@ -60,7 +60,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "browser"))
 import nnw_browser as nb  # tests/browser/nnw_browser.py: servers, Chromium, open_explorer
-from browser_latency import _sample  # this directory: one step's summary, as that file's
+from browser_latency import _sample, probe  # this directory: one step's summary, as that file's
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -126,8 +126,8 @@ class PainterPage:
         t = time.monotonic()
         nb.open_explorer(self.page, server, name)
         self.open_s = time.monotonic() - t
-        self.visibility = self.page.evaluate("a => window.__nnwProbe.arm(a)", _ARM)
-        self.page.evaluate("t => window.__nnwProbe.set(t)", _CLICK)
+        self.visibility = probe(self.page, "__nnwProbe.arm", _ARM)
+        probe(self.page, "__nnwProbe.set", _CLICK)
         self.canvas = self.page.locator(_CANVAS).first
         self.canvas.scroll_into_view_if_needed()
         self.mode = "paint"
@@ -166,11 +166,9 @@ class PainterPage:
         box = self.canvas.bounding_box()
         x = box["x"] + (c + 0.5) * box["width"] / cols
         y = box["y"] + (r + 0.5) * box["height"] / rows
-        n = self.page.evaluate("() => window.__nnwProbe.steps.length")
+        n = probe(self.page, "__nnwProbe.counts")[0]
         self.page.mouse.click(x, y)
-        done = self.page.evaluate(
-            "([n, q, t]) => window.__nnwProbe.wait(n, q, t)", [n, QUIET_MS, STEP_TIMEOUT_MS]
-        )
+        done = probe(self.page, "__nnwProbe.wait", n, QUIET_MS, STEP_TIMEOUT_MS)
         s = done["step"]
         if not counted:
             return

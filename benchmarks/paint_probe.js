@@ -112,6 +112,8 @@
   for (const type of ["keydown", "pointerdown", "pointermove"])
     document.addEventListener(type, start, true);
   P.set = (trigger) => { P.trigger = trigger; P.cur = null; };
+  P.counts = () => [P.steps.length, P.readoutChanges];  // steps so far, readout changes so far
+  P.since = (n) => P.steps.slice(n);
   let armed = false;
   P.arm = ({ root, readout }) => {
     P.root = root;

@@ -35,6 +35,9 @@ import numpy as np
 from nnwidgets import Playground
 from nnwidgets.models import FEATURES
 
+#: The Playground's canvas frame counts and step, read in the page (playground_frames.js).
+FRAMES = (pathlib.Path(__file__).resolve().parent / "playground_frames.js").read_text()
+
 PROBLEMS = {
     "spiral 6x8 tanh, batch 10": {
         "dataset": "spiral",
@@ -133,22 +136,13 @@ def measure_browser(seconds: float) -> dict[str, Any]:
             page = nb.new_page(browser)
             page.goto(server.url("playground"), timeout=180_000)
             page.wait_for_selector(".nnw-playground canvas.nnw-boundary-canvas", timeout=180_000)
-            read = """() => {
-              const b = document.querySelector('.nnw-playground canvas.nnw-boundary-canvas');
-              const n = document.querySelector('.nnw-playground canvas.nnw-network-canvas');
-              const e = document.querySelector('.nnw-playground .nnw-epoch');
-              return [Number(b.dataset.frame), Number(n.dataset.frame), Number(e.dataset.step)];
-            }"""
             page.locator(".nnw-playground button.nnw-play").click()
-            page.wait_for_function(  # the first chunk compiled and arrived
-                """() => Number(document.querySelector(
-                     '.nnw-playground .nnw-epoch').dataset.step) > 0""",
-                timeout=120_000,
-            )
-            b0, n0, s0 = page.evaluate(read)
+            # the first chunk compiled and arrived
+            page.wait_for_function(FRAMES, arg=0, timeout=120_000)
+            b0, n0, s0 = page.evaluate(FRAMES, -1)
             t0 = time.perf_counter()
             time.sleep(seconds)
-            b1, n1, s1 = page.evaluate(read)
+            b1, n1, s1 = page.evaluate(FRAMES, -1)
             elapsed = time.perf_counter() - t0
             page.locator(".nnw-playground button.nnw-play").click()
             browser.close()

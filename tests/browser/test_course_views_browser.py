@@ -83,10 +83,10 @@ def test_slider_step_moves_structure_activation_points_and_embedding(tabular):
         fitted.components
     )
     _show_tab(page, "embedding")
+    version = int(page.locator(nb.PROBS).first.get_attribute("data-version"))
     page.wait_for_function(
-        "v => Number(document.querySelector('.nnw-embedding .nnw-embedding-point')"
-        ".dataset.version) >= v",
-        arg=int(page.locator(nb.PROBS).first.get_attribute("data-version")),
+        nb.js("dataset_above"),
+        arg=[".nnw-embedding .nnw-embedding-point", "version", version - 1],
         timeout=nb.UPDATE_TIMEOUT * 1000,
     )
     np.testing.assert_allclose(_embedding_point(page), point, rtol=1e-4, atol=1e-5)

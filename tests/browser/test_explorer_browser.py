@@ -78,8 +78,7 @@ def assert_canvas_sum(page, canvas, values, key="checksum"):
     tol = 1e-3 * max(1.0, float(np.abs(values).sum()))
     with contextlib.suppress(PlaywrightTimeout):  # it paints in the frame after the message
         page.wait_for_function(
-            """([sel, key, want, tol]) => Math.abs(
-                 Number(document.querySelector(sel).dataset[key]) - want) <= tol""",
+            nb.js("canvas_sum_near"),
             arg=[canvas, key, float(values.sum()), tol],
             timeout=5000,
         )
@@ -185,7 +184,7 @@ def test_clicking_an_activation_bar_explains_that_neuron(tabular):
     canvas.click(position={"x": 40 + 5.5 * (254 / 16), "y": 100})
     nb.wait_text_change(page, nb.ATTRIBUTION, before)
     nb.wait_quiet(page, quiet_ms=400)
-    shown_method = method.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    shown_method = method.evaluate(nb.js("selected_text")).replace("\xa0", " ")
     assert shown_method == LABELS["neuron_gradient"]  # ipywidgets writes spaces as U+00A0
     e = explain(
         m.model, m.params, x, method="neuron_gradient",
@@ -196,10 +195,7 @@ def test_clicking_an_activation_bar_explains_that_neuron(tabular):
         err_msg="neuron 5",
     ))  # fmt: skip
     before = nb.text_of(page, nb.ATTRIBUTION)
-    saliency = method.evaluate(
-        "(s, t) => [...s.options].findIndex(o => o.text.replace(/\\u00a0/g, ' ') === t)",
-        LABELS["saliency"],
-    )
+    saliency = method.evaluate(nb.js("option_index"), LABELS["saliency"])
     method.select_option(index=saliency)
     nb.wait_text_change(page, nb.ATTRIBUTION, before)
     nb.wait_quiet(page, quiet_ms=400)
@@ -220,12 +216,7 @@ def test_the_notebooks_shortcuts_stay_out_of_the_explorer(tabular):
 def test_slider_handles_get_no_compositor_layer_of_their_own(tabular):
     """AppGuard's stylesheet undoes ipywidgets' ``will-change: transform`` on the sliders'
     moving parts inside the app (fewer layers for every frame of a slider step)."""
-    styles = tabular.page.evaluate(
-        """() => [...document.querySelectorAll(
-             '.nnw-explorer .nnw-input-sliders .noUi-origin, '
-             + '.nnw-explorer .nnw-input-sliders .noUi-connect')]
-           .map(e => getComputedStyle(e).willChange)"""
-    )
+    styles = tabular.page.evaluate(nb.js("slider_will_change"))
     assert len(styles) >= 30 and set(styles) == {"auto"}
 
 

@@ -26,17 +26,9 @@ PX_PER_MOVE = 2.0  # ~0.09 of the value per move on a 134 px track: every move c
 
 
 def _slider_geometry(page, feature):
-    """``(value_min, value_max, track_px)`` of one slider (aria-* and the noUi-base's width)."""
-    return page.evaluate(
-        """f => {
-             const h = document.querySelector(`.nnw-input-sliders .nnw-feature-${f} .noUi-handle`);
-             const base = h.closest('.noUi-base');
-             return [Number(h.getAttribute('aria-valuemin')),
-                     Number(h.getAttribute('aria-valuemax')),
-                     base.getBoundingClientRect().width];
-           }""",
-        feature,
-    )
+    """``(value_min, value_max, track_px)`` of one slider (aria-* and the noUi-base's width);
+    the tabular Explorer shows one slider per feature, in order."""
+    return tuple(page.evaluate(nb.js("slider_ranges"))[feature])
 
 
 def _version(page, table):

@@ -19,12 +19,6 @@ from . import nnw_browser as nb
 pytestmark = pytest.mark.browser
 
 DISCONNECTED = ".nnw-explorer.jupyter-widgets-disconnected"
-LIVE_AND_READY = """() => {
-  const ex = document.querySelector('.nnw-explorer');
-  return ex && !ex.classList.contains('jupyter-widgets-disconnected')
-    && ex.querySelector('.nnw-status').textContent.trim() === 'ready'
-    && ex.querySelector('.nnw-probabilities td.nnw-v') !== null;
-}"""
 
 
 def _restart_from_the_menu(page) -> None:
@@ -71,17 +65,14 @@ def test_restart_or_death_shows_disconnected_and_the_explorer_comes_back(
         else:
             _restart_from_the_menu(page)
         page.wait_for_selector(DISCONNECTED, timeout=30_000)
-        said = page.evaluate(  # AppGuard's stylesheet: the status line says what happened
-            """() => getComputedStyle(
-                 document.querySelector('.nnw-explorer .nnw-status'), '::after').content"""
-        )
+        said = page.evaluate(nb.js("status_after"))  # AppGuard's stylesheet says what happened
         assert "disconnected: the kernel stopped or restarted" in said, said
         nb.screenshot(page, f"kernel-gone-{server.kind}")
         if server.kind == "voila":
             page.reload(wait_until="domcontentloaded")
         else:
             nb._lab_run_all(page, nb.EXPLORER_TIMEOUT)
-        page.wait_for_function(LIVE_AND_READY, timeout=nb.EXPLORER_TIMEOUT * 1000)
+        page.wait_for_function(nb.js("explorer_live"), timeout=nb.EXPLORER_TIMEOUT * 1000)
         nb.wait_quiet(page)
         assert page.locator(DISCONNECTED).count() == 0
         _assert_page_is_the_kernels(page, models["restart"])

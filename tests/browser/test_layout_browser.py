@@ -117,13 +117,7 @@ def _open(chromium, pages, server, notebook, width):
         nb._lab_run_all(page, nb.EXPLORER_TIMEOUT)
     selector, count = APPS[notebook]
     page.wait_for_function(
-        """([sel, n]) => {
-             const apps = [...document.querySelectorAll(sel)];
-             return apps.length >= n && apps.every((a) => {
-               const s = a.querySelector(".nnw-status");
-               return s && s.textContent.trim() === "ready";
-             });
-           }""",
+        nb.js("apps_ready"),
         arg=[selector, count],
         timeout=nb.EXPLORER_TIMEOUT * 1000,
     )

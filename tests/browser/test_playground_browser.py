@@ -30,24 +30,12 @@ FEATURE = 3  # an Explorer slider the other tests leave alone
 
 def _snapshot(page):
     """What the Playground shows now: step, curve points, picture checksums and frames."""
-    return page.evaluate(
-        """([epoch, curves, boundary, network]) => {
-             const e = document.querySelector(epoch), c = document.querySelector(curves);
-             const b = document.querySelector(boundary), n = document.querySelector(network);
-             return {step: Number(e.dataset.step), points: Number(c.dataset.points),
-                     text: e.textContent, boundary: b.dataset.checksum,
-                     boundary_frame: Number(b.dataset.frame), network: n.dataset.checksum,
-                     network_frame: Number(n.dataset.frame)};
-           }""",
-        [EPOCH, CURVES, BOUNDARY, NETWORK],
-    )
+    return page.evaluate(nb.js("playground_snapshot"), [EPOCH, CURVES, BOUNDARY, NETWORK])
 
 
 def _wait_step_above(page, step, timeout=nb.UPDATE_TIMEOUT):
     page.wait_for_function(
-        """([sel, step]) => Number(document.querySelector(sel).dataset.step) > step""",
-        arg=[EPOCH, step],
-        timeout=timeout * 1000,
+        nb.js("dataset_above"), arg=[EPOCH, "step", step], timeout=timeout * 1000
     )
 
 
@@ -73,8 +61,8 @@ def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playgroun
     # training: the counter, the curve and both pictures advance
     _wait_step_above(page, before["step"] + 40, timeout=60)
     page.wait_for_function(
-        """([sel, n]) => Number(document.querySelector(sel).dataset.points) > n""",
-        arg=[CURVES, before["points"] + 5],
+        nb.js("dataset_above"),
+        arg=[CURVES, "points", before["points"] + 5],
         timeout=nb.UPDATE_TIMEOUT * 1000,
     )
     during = _snapshot(page)
@@ -109,8 +97,8 @@ def test_play_trains_pause_freezes_and_the_explorer_responds_meanwhile(playgroun
     play.scroll_into_view_if_needed()
     play.click()
     page.wait_for_function(
-        """sel => document.querySelector(sel).textContent.includes('play')""",
-        arg=f"{PG} button.nnw-play",
+        nb.js("text_includes"),
+        arg=[f"{PG} button.nnw-play", "play"],
         timeout=nb.UPDATE_TIMEOUT * 1000,
     )
     nb.eventually(_still_for(page, 0.3), timeout=5)  # the last update's messages in flight
@@ -135,8 +123,8 @@ def test_hover_a_link_and_click_a_thumbnail(playground):
     page.mouse.move(box["x"] + start + t * (end - start), box["y"] + y_a + t * (y_b - y_a))
     tip = page.locator(f"{PG} .nnw-link-tip")
     page.wait_for_function(
-        "sel => (document.querySelector(sel)?.textContent || '').includes('x2 → dense_1[2]')",
-        arg=f"{PG} .nnw-link-tip",
+        nb.js("text_includes"),
+        arg=[f"{PG} .nnw-link-tip", "x2 → dense_1[2]"],
         timeout=nb.UPDATE_TIMEOUT * 1000,
     )
     assert tip.text_content().startswith("weight ")
