@@ -31,6 +31,19 @@ from ._pretrained import load_weights as load_weights
 from ._pretrained import pretrained as pretrained
 from ._pretrained import save_weights as save_weights
 from ._pretrained import train as train
+from ._sequence_layers import GRU as GRU
+from ._sequence_layers import LSTM as LSTM
+from ._sequence_layers import Embedding as Embedding
+from ._sequence_layers import LayerNorm as LayerNorm
+from ._sequence_layers import MultiHeadSelfAttention as MultiHeadSelfAttention
+from ._sequence_layers import PositionalEncoding as PositionalEncoding
+from ._sequence_layers import SequencePool as SequencePool
+from ._sequence_layers import SimpleRNN as SimpleRNN
+from ._sequence_layers import TransformerBlock as TransformerBlock
+from ._sequences import PAD as PAD
+from ._sequences import SEQUENCE_DATASETS as SEQUENCE_DATASETS
+from ._sequences import SEQUENCE_LENGTH as SEQUENCE_LENGTH
+from ._sequences import UNK as UNK
 from ._tap import tap as tap
 from ._toy import EXTENT as EXTENT
 from ._toy import FEATURES as FEATURES
@@ -52,21 +65,34 @@ __all__ = [
     "DATASETS",
     "EXTENT",
     "FEATURES",
+    "GRU",
     "INITS",
+    "LSTM",
     "MODEL_DATASET",
+    "PAD",
     "REGRESSION_SETS",
+    "SEQUENCE_DATASETS",
+    "SEQUENCE_LENGTH",
     "TOY_DATASETS",
+    "UNK",
     "AvgPool2D",
     "Conv2D",
     "Dataset",
     "Dense",
+    "Embedding",
     "Flatten",
     "LayerInfo",
+    "LayerNorm",
     "LayerValues",
     "MaxPool2D",
+    "MultiHeadSelfAttention",
     "Params",
+    "PositionalEncoding",
     "Pretrained",
+    "SequencePool",
     "Sequential",
+    "SimpleRNN",
+    "TransformerBlock",
     "UserModel",
     "accuracy",
     "adapt",

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import pathlib
 from typing import Literal
 
 import numpy as np
 
+from ._sequences import (
+    PAD,
+    SEQUENCE_DATASETS,
+    UNK,
+    UNK_WORD,
+    check_split,
+    encode_words,
+    sequence_arrays,
+    tokenize,
+)
+
+#: The sets from scikit-learn (snapshots in ``data/``); ``load_dataset`` also takes
+#: ``SEQUENCE_DATASETS``, which are generated.
 DATASETS = ("digits", "iris", "wine", "breast_cancer")
 
 
@@ -19,10 +33,12 @@ class Dataset:
     float32 targets when ``task`` is "regression"; ``class_names`` is then empty).
     Tabular bundled sets are standardised with the training mean and standard deviation
     (kept in ``mean`` / ``std`` so raw units can be shown); digits are scaled to [0, 1].
+    Text sets hold token ids (whole numbers as float32, ``PAD`` after the sentence) and their
+    ``vocab`` (token id -> word); series sets hold ``(steps, channels)`` per example.
     """
 
     name: str
-    kind: Literal["image", "tabular"]
+    kind: Literal["image", "tabular", "text", "series"]
     X_train: np.ndarray
     y_train: np.ndarray
     X_test: np.ndarray
@@ -32,6 +48,7 @@ class Dataset:
     mean: np.ndarray | None = None
     std: np.ndarray | None = None
     task: Literal["classification", "regression"] = "classification"
+    vocab: tuple[str, ...] = ()
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -66,6 +83,65 @@ class Dataset:
     def hi(self) -> np.ndarray:
         """Per-feature maximum over all inputs (shape ``input_shape``)."""
         return self.X.max(axis=0)
+
+    def _check_text(self, method: str) -> None:
+        if self.kind != "text" or len(self.vocab) < 2:
+            raise ValueError(
+                f"{method}: expected a text data set (kind 'text' with a vocabulary), got "
+                f"{self.name!r} of kind {self.kind!r}"
+            )
+
+    def encode(self, text: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """The token ids of ``text``, as the model reads them, and its unknown words.
+
+        Args:
+            text: a sentence; lower-cased and split on whitespace and punctuation.
+
+        Returns:
+            ``(ids, unknown)``: float32 ids of shape ``input_shape`` (words not in ``vocab``
+            become ``UNK``; words past the last step are dropped, the steps after the words
+            are ``PAD``) and the unknown words among those kept, each once, in order.
+
+        Raises:
+            ValueError: for a data set that is not text, or a ``text`` that is not a str.
+
+        Examples:
+            >>> load_dataset("sentiment").encode("Not bad, Sherlock!")[1]
+            ('sherlock',)
+        """
+        self._check_text("encode")
+        return encode_words(tokenize(text), self.vocab, self.input_shape[0])
+
+    def decode(self, ids: object) -> tuple[str, ...]:
+        """The words of token ``ids`` (a row of ``X``), ``PAD`` left out, ``UNK`` as "<unk>".
+
+        Args:
+            ids: a 1-D array of whole numbers in ``[0, len(vocab))``.
+
+        Returns:
+            The words, in order.
+
+        Raises:
+            ValueError: for a data set that is not text, or ``ids`` of another shape or range.
+        """
+        self._check_text("decode")
+        arr = np.asarray(ids)
+        if arr.ndim != 1 or not (
+            np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+        ):
+            raise ValueError(
+                f"ids: expected a 1-D array of token ids, got shape {arr.shape} of dtype "
+                f"{arr.dtype}"
+            )
+        bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (arr < 0) | (arr >= len(self.vocab))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"ids: expected whole numbers in [0, {len(self.vocab) - 1}], got "
+                f"{arr[i].item()!r} at {i}"
+            )
+        words = (self.vocab[int(i)] if int(i) != UNK else UNK_WORD for i in arr if int(i) != PAD)
+        return tuple(words)
 
 
 SNAPSHOT_DIR = pathlib.Path(__file__).with_name("data")
@@ -127,13 +203,20 @@ def load_dataset(name: str, *, test_fraction: float = 0.25, seed: int = 0) -> Da
     package (``write_snapshots``), which spares importing scikit-learn; any other split
     comes from scikit-learn itself.
 
+    ``"sentiment"`` (text: token ids ``(32,)``, 2 classes) and ``"waveforms"`` (series
+    ``(32, 2)``, 4 classes) are generated from ``seed`` instead (``SEQUENCE_DATASETS``), and
+    kept: their arrays are read-only. ``test_fraction`` must then lie in [0.1, 0.9].
+
     Examples:
         >>> ds = load_dataset("iris")
         >>> ds.input_shape, ds.class_names
         ((4,), ('setosa', 'versicolor', 'virginica'))
     """
+    if name in SEQUENCE_DATASETS:
+        return _sequence_dataset(name, *check_split(test_fraction, seed))
     if name not in DATASETS:
-        raise ValueError(f"data set name: expected one of {list(DATASETS)}, got {name!r}")
+        names = [*DATASETS, *SEQUENCE_DATASETS]
+        raise ValueError(f"data set name: expected one of {names}, got {name!r}")
     raw = _raw(name, test_fraction, seed)
     X, y = raw["data"], raw["target"].astype(np.int32)
     idx_train, idx_test = raw["idx_train"], raw["idx_test"]
@@ -160,6 +243,16 @@ def load_dataset(name: str, *, test_fraction: float = 0.25, seed: int = 0) -> Da
         mean=None if mean is None else mean.astype(np.float32),
         std=None if std is None else std.astype(np.float32),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _sequence_dataset(name: str, test_fraction: float, seed: int) -> Dataset:
+    """A generated set, made once per arguments; its arrays are read-only (it is shared)."""
+    fields = sequence_arrays(name, test_fraction, seed)
+    for value in fields.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return Dataset(name=name, **fields)
 
 
 def dataset_from_arrays(

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Union
+from collections.abc import Mapping
+from typing import Any, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ._param_groups import key_name
+from ._sequence_layers import SEQUENCE_LAYERS, Embedding, SequenceLayer
+from ._trace import ACTIVATIONS, LayerValues
 
 Array = jax.Array
 Params = tuple[dict[str, Array], ...]
 
-ACTIVATIONS: Mapping[str, Callable[[Array], Array]] = {
-    "identity": lambda z: z,
-    "relu": jax.nn.relu,
-    "tanh": jnp.tanh,
-    "sigmoid": jax.nn.sigmoid,
-    "gelu": jax.nn.gelu,
-    "softplus": jax.nn.softplus,
-}
 
 #: Weight initialisations by name ("default" is LeCun-normal, He-normal before ReLU/GELU).
 INITS: Mapping[str, Any] = {
@@ -180,15 +174,10 @@ class Flatten:
     name: str | None = None
 
 
-Layer = Union[Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten]
-_LAYER_TYPES = {cls.__name__: cls for cls in (Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten)}
-
-
-class LayerValues(NamedTuple):
-    """One layer's values for one input: ``pre`` (before activation) and ``post`` (after)."""
-
-    pre: Array
-    post: Array
+Layer = Union[Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten, SequenceLayer]
+_LAYER_TYPES = {
+    cls.__name__: cls for cls in (Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten, *SEQUENCE_LAYERS)
+}
 
 
 def _describe(i: int, layer: Any) -> str:
@@ -200,11 +189,18 @@ def _walk(input_shape: tuple[int, ...], layers: tuple[Any, ...]) -> tuple[Any, .
     """``(input shape, output shape)`` of every layer; ValueError naming the first misfit.
 
     The input shape of a 2-D layer fed a rank-2 map has the channel axis added: ``(H, W, 1)``.
+    In a sequence model (the first layer is a sequence layer) a Dense layer fed ``(T, F)``
+    acts on every step: ``(T, features)``.
     """
     shapes, shape = [], input_shape
+    sequence = bool(layers) and isinstance(layers[0], SequenceLayer)
     for i, layer in enumerate(layers):
         where = f"Sequential(layers=...): {_describe(i, layer)}"
-        if isinstance(layer, (Conv2D, _Pool2D)):
+        if isinstance(layer, Embedding) and i:
+            raise ValueError(f"{where}: expected Embedding only as the first layer")
+        if isinstance(layer, SequenceLayer):
+            out = layer.out_shape(shape, where)
+        elif isinstance(layer, (Conv2D, _Pool2D)):
             if len(shape) == 2:
                 shape = (*shape, 1)
             if len(shape) != 3:
@@ -227,12 +223,15 @@ def _walk(input_shape: tuple[int, ...], layers: tuple[Any, ...]) -> tuple[Any, .
             )
             out = (*hw, layer.features if isinstance(layer, Conv2D) else shape[2])
         elif isinstance(layer, Dense):
-            if len(shape) != 1:
+            if sequence and len(shape) == 2:  # a sequence: the same Dense on every step
+                out = (shape[0], layer.features)
+            elif len(shape) != 1:
                 raise ValueError(
                     f"{where}: expected a vector input, got shape {shape}; a multi-dimensional "
                     "input must reach Flatten() before the first Dense layer"
                 )
-            out = (layer.features,)
+            else:
+                out = (layer.features,)
         else:
             out = (math.prod(shape),)
         shapes.append((shape, out))
@@ -289,7 +288,7 @@ class Sequential:
             raise ValueError("Sequential(layers=...): expected at least one Dense layer, got none")
         # Not a dataclass field: excluded from ==, hash and repr, derived from the fields.
         object.__setattr__(self, "_shapes", _walk(shape, self.layers))
-        object.__setattr__(self, "_names", self._name_layers())  # read on every slider step
+        self._name_layers()  # the trace's entries and names: read on every slider step
         names = self.layer_names
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
@@ -299,37 +298,77 @@ class Sequential:
 
     @property
     def layer_names(self) -> tuple[str, ...]:
-        """Names of the Conv2D and Dense layers, in order (the keys of ``apply``'s trace).
+        """Names of the entries of ``apply``'s trace, in order.
 
-        Unnamed layers are ``conv_<i>`` and ``dense_<i>``, each kind counted on its own.
+        One per Conv2D and Dense layer (unnamed: ``conv_<i>``, ``dense_<i>``, each kind
+        counted on its own); a sequence layer adds its own (``lstm_1``, ``block_1``, ...)
+        and its parts (``lstm_1.forget_gate``, ``block_1.attention``, ...) before it.
         """
         return self._names  # type: ignore[attr-defined, no-any-return]
 
-    def _name_layers(self) -> tuple[str, ...]:
-        names, count = [], {"conv": 0, "dense": 0}
-        for layer in self.layers:
-            if isinstance(layer, (Dense, Conv2D)):
-                kind = "dense" if isinstance(layer, Dense) else "conv"
-                count[kind] += 1
-                names.append(layer.name or f"{kind}_{count[kind]}")
-        return tuple(names)
+    def _name_layers(self) -> None:
+        """The trace's entries and every layer's name (set once: read on every step)."""
+        count: dict[str, int] = {}
+        bases, entries = [], []
+        for i, (layer, (shape, out)) in enumerate(zip(self.layers, self._shapes)):  # type: ignore[attr-defined]
+            if isinstance(layer, (Dense, Conv2D, SequenceLayer)):
+                kind = (
+                    layer.kind
+                    if isinstance(layer, SequenceLayer)
+                    else ("dense" if isinstance(layer, Dense) else "conv")
+                )
+                count[kind] = count.get(kind, 0) + 1
+                base = layer.name or f"{kind}_{count[kind]}"
+            else:
+                base = layer.name or f"{type(layer).__name__.lower()}_{i}"
+            bases.append(base)
+            if isinstance(layer, SequenceLayer):
+                parts = layer.entries(shape)
+            elif isinstance(layer, (Dense, Conv2D)):
+                parts = (("", out, layer.activation),)
+            else:
+                parts = ()
+            entries += [(base + suffix, tuple(sh), act, i, suffix) for suffix, sh, act in parts]
+        object.__setattr__(self, "_bases", tuple(bases))
+        object.__setattr__(self, "_entries", tuple(entries))
+        object.__setattr__(self, "_names", tuple(e[0] for e in entries))
 
     @property
     def layer_shapes(self) -> tuple[tuple[int, ...], ...]:
-        """Output shape of each traced layer, in the order of ``layer_names``.
+        """Shape of each trace entry, in the order of ``layer_names``.
 
-        ``(features,)`` for Dense, ``(H', W', features)`` for Conv2D.
+        ``(features,)`` for Dense, ``(H', W', features)`` for Conv2D, ``(T, units)`` for a
+        recurrent layer's states and gates, ``(T, T, heads)`` for attention weights.
         """
-        return tuple(
-            out
-            for layer, (_, out) in zip(self.layers, self._shapes)  # type: ignore[attr-defined]
-            if isinstance(layer, (Dense, Conv2D))
-        )
+        return tuple(e[1] for e in self._entries)  # type: ignore[attr-defined]
 
     @property
     def activation_names(self) -> tuple[str, ...]:
-        """Activation function of each traced layer, in the order of ``layer_names``."""
-        return tuple(la.activation for la in self.layers if isinstance(la, (Dense, Conv2D)))
+        """Activation function of each trace entry, in the order of ``layer_names``."""
+        return tuple(e[2] for e in self._entries)  # type: ignore[attr-defined]
+
+    @property
+    def layer_kinds(self) -> tuple[str, ...]:
+        """What each trace entry is, in the order of ``layer_names``.
+
+        ``"dense"``, ``"conv"``, ``"state"`` (a sequence layer's output over time),
+        ``"gate"`` (a part of a recurrent layer or a block), ``"attention"`` (``(T, T,
+        heads)`` weights) or ``"embedding"``.
+        """
+        kinds = []
+        for _, _, _, i, suffix in self._entries:  # type: ignore[attr-defined]
+            layer = self.layers[i]
+            if isinstance(layer, Dense):
+                kinds.append("dense")
+            elif isinstance(layer, Conv2D):
+                kinds.append("conv")
+            elif isinstance(layer, Embedding):
+                kinds.append("embedding")
+            elif suffix in (".weights", ".attention"):
+                kinds.append("attention")
+            else:
+                kinds.append("gate" if suffix else "state")
+        return tuple(kinds)
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -337,15 +376,19 @@ class Sequential:
         return tuple(math.prod(s) for s in self.layer_shapes)
 
     @property
+    def token_input(self) -> bool:
+        """The input is token ids (the first layer is an ``Embedding``)."""
+        return isinstance(self.layers[0], Embedding)
+
+    @property
     def param_order(self) -> tuple[str, ...]:
-        """Layers with parameters, in order (every traced layer): see ``param_groups``."""
-        return self.layer_names
+        """Names of the layers with parameters, in order: see ``param_groups``."""
+        shapes = self.param_shapes()
+        return tuple(b for b, p in zip(self._bases, shapes) if p)  # type: ignore[attr-defined]
 
     def name_leaf(self, path: tuple[Any, ...]) -> tuple[str, str]:
-        """``(layer name, "w" or "b")`` of a parameter's key path in ``init``'s tuple."""
-        traced = [i for i, la in enumerate(self.layers) if isinstance(la, (Dense, Conv2D))]
-        index = int(key_name(path[0]))
-        return dict(zip(traced, self.layer_names))[index], key_name(path[-1])
+        """``(layer name, parameter name)`` of a parameter's key path in ``init``'s tuple."""
+        return self._bases[int(key_name(path[0]))], key_name(path[-1])  # type: ignore[attr-defined]
 
     @property
     def n_outputs(self) -> int:
@@ -361,15 +404,11 @@ class Sequential:
             [('dense_1', 15), ('dense_2', 8)]
         """
         shapes = self.param_shapes()
-        names = iter(self.layer_names)
         rows = []
         for i, (layer, (_, out)) in enumerate(zip(self.layers, self._shapes)):  # type: ignore[attr-defined]
-            traced = isinstance(layer, (Dense, Conv2D))
             rows.append(
                 {
-                    "name": next(names)
-                    if traced
-                    else (layer.name or f"{type(layer).__name__.lower()}_{i}"),
+                    "name": self._bases[i],  # type: ignore[attr-defined]
                     "type": type(layer).__name__,
                     "output_shape": tuple(out),
                     "params": sum(math.prod(v) for v in shapes[i].values()),
@@ -387,20 +426,28 @@ class Sequential:
         """
         out: list[dict[str, tuple[int, ...]]] = []
         for layer, (shape, _) in zip(self.layers, self._shapes):  # type: ignore[attr-defined]
-            if isinstance(layer, Dense):
-                out.append({"w": (math.prod(shape), layer.features), "b": (layer.features,)})
-            elif isinstance(layer, Conv2D):
-                w = (*layer.kernel_size, shape[-1], layer.features)
-                out.append({"w": w, "b": (layer.features,)})
+            if isinstance(layer, SequenceLayer):
+                out.append(layer.param_shapes(shape))
+            elif isinstance(layer, (Dense, Conv2D)):
+                out.append({"w": self._weight_shape(layer, shape), "b": (layer.features,)})
             else:
                 out.append({})
         return tuple(out)
+
+    def _weight_shape(self, layer: Dense | Conv2D, shape: tuple[int, ...]) -> tuple[int, ...]:
+        if isinstance(layer, Conv2D):
+            return (*layer.kernel_size, shape[-1], layer.features)
+        if len(shape) == 2:  # a Dense on every step of a sequence
+            return (shape[-1], layer.features)
+        return (math.prod(shape), layer.features)
 
     def init(self, key: Array, scheme: str = "default") -> Params:
         """Random parameters: weights drawn by ``scheme``, zero biases.
 
         Dense weights are ``(fan_in, features)``; Conv2D weights ``(kh, kw, c_in, features)``
         with ``fan_in = kh * kw * c_in``. Flatten and pooling layers have no parameters.
+        Sequence layers draw their own (Glorot-uniform inputs, orthogonal recurrent weights,
+        a forget-gate bias of 1, unit LayerNorm scales); ``scheme`` is for Dense and Conv2D.
 
         Args:
             key: PRNG key.
@@ -412,13 +459,14 @@ class Sequential:
             raise ValueError(f"init scheme: expected one of {list(INITS)}, got {scheme!r}")
         params: list[dict[str, Array]] = []
         for layer, (shape, _) in zip(self.layers, self._shapes):  # type: ignore[attr-defined]
+            if isinstance(layer, SequenceLayer):
+                key, sub = jax.random.split(key)
+                params.append(layer.init(sub, shape))
+                continue
             if not isinstance(layer, (Dense, Conv2D)):
                 params.append({})
                 continue
-            if isinstance(layer, Dense):
-                w_shape: tuple[int, ...] = (math.prod(shape), layer.features)
-            else:
-                w_shape = (*layer.kernel_size, shape[-1], layer.features)
+            w_shape = self._weight_shape(layer, shape)
             fan_in = math.prod(w_shape[:-1])
             key, sub = jax.random.split(key)
             if scheme == "default":
@@ -429,28 +477,57 @@ class Sequential:
             params.append({"w": w, "b": jnp.zeros(layer.features, jnp.float32)})
         return tuple(params)
 
+    def padding_mask(self, x: Array) -> Array:
+        """``(T,)`` bool, False at padding tokens (token input); all True otherwise."""
+        first = self.layers[0]
+        if isinstance(first, Embedding):
+            return first.ids(x) != first.pad_id
+        steps = self.input_shape[0] if len(self.input_shape) else 1
+        return jnp.ones(steps, bool)
+
+    def embed(self, params: Params, x: Array) -> Array:
+        """The first layer's vectors ``(T, features)`` of token ids ``x`` (token input only)."""
+        first = self.layers[0]
+        if not isinstance(first, Embedding):
+            raise ValueError("model: expected a model whose first layer is an Embedding")
+        return first.lookup(params[0], first.ids(x))
+
     def apply(
-        self, params: Params, x: Array, taps: Mapping[str, Array] | None = None
+        self,
+        params: Params,
+        x: Array,
+        taps: Mapping[str, Array] | None = None,
+        *,
+        embedded: Array | None = None,
+        mask: Array | None = None,
     ) -> tuple[Array, dict[str, LayerValues]]:
         """Forward pass of one example.
 
         Args:
             params: as returned by ``init`` (one dict per layer).
-            x: one input of shape ``input_shape``.
-            taps: optional values added to named layers' post-activation outputs (shape of
-                the layer's ``layer_shapes`` entry). Differentiating with respect to a zero
-                tap gives the gradient with respect to that hidden layer (e.g. Grad-CAM).
+            x: one input of shape ``input_shape`` (ignored when ``embedded`` is given).
+            taps: optional values added to named Dense / Conv2D layers' post-activation
+                outputs (shape of the layer's ``layer_shapes`` entry). Differentiating with
+                respect to a zero tap gives the gradient with respect to that hidden layer
+                (e.g. Grad-CAM).
+            embedded: a token model's embedding vectors ``(T, features)``: the pass starts
+                after the ``Embedding`` (attribution with respect to the embeddings).
+            mask: ``(T,)`` bool padding mask used with ``embedded`` (default: from ``x``).
 
         Returns:
-            ``(logits, trace)``: logits of shape ``(n_outputs,)`` and, for every Conv2D and
-            Dense layer by name, its pre- and post-activation values (of the layer's
-            ``layer_shapes`` entry; ``post`` includes the tap).
+            ``(logits, trace)``: logits of shape ``(n_outputs,)`` and, for every entry of
+            ``layer_names``, its pre- and post-activation values (of the entry's
+            ``layer_shapes``; ``post`` includes the tap).
 
         Raises:
-            ValueError: a tap names no traced layer or has the wrong shape.
+            ValueError: a tap names no Dense / Conv2D layer or has the wrong shape.
         """
         taps = {} if taps is None else taps
-        expected = dict(zip(self.layer_names, self.layer_shapes))
+        expected = {
+            e[0]: e[1]
+            for e in self._entries  # type: ignore[attr-defined]
+            if isinstance(self.layers[e[3]], (Dense, Conv2D))
+        }
         for name, tap in taps.items():
             if name not in expected:
                 raise ValueError(f"taps: expected layer names from {list(expected)}, got {name!r}")
@@ -458,11 +535,22 @@ class Sequential:
                 raise ValueError(
                     f"taps[{name!r}]: expected shape {expected[name]}, got {tuple(jnp.shape(tap))}"
                 )
+        sequence = isinstance(self.layers[0], SequenceLayer)
+        if sequence and mask is None:
+            mask = self.padding_mask(x)
         trace: dict[str, LayerValues] = {}
-        names = iter(self.layer_names)
         h = x
         shapes = self._shapes  # type: ignore[attr-defined]
-        for layer, p, (shape, _) in zip(self.layers, params, shapes):
+        bases = self._bases  # type: ignore[attr-defined]
+        for i, (layer, p, (shape, _)) in enumerate(zip(self.layers, params, shapes)):
+            if isinstance(layer, SequenceLayer):
+                if isinstance(layer, Embedding) and embedded is not None:
+                    h, parts = embedded, {"": LayerValues(embedded, embedded)}
+                else:
+                    h, parts = layer.forward(p, h, mask)
+                for suffix, values in parts.items():
+                    trace[bases[i] + suffix] = values
+                continue
             if isinstance(layer, Flatten):
                 h = jnp.reshape(h, (-1,))
                 continue
@@ -486,10 +574,12 @@ class Sequential:
             if isinstance(layer, Conv2D):
                 pre = _conv_im2col(jnp.reshape(h, shape), p["w"], layer)
                 pre = pre + jnp.reshape(p["b"], (1, 1, -1))
+            elif h.ndim == 2:  # the same Dense on every step of a sequence
+                pre = h @ p["w"] + p["b"][None, :]
             else:
                 pre = h @ p["w"] + p["b"]
             h = ACTIVATIONS[layer.activation](pre)
-            name = next(names)
+            name = bases[i]
             if name in taps:
                 h = h + taps[name]
             trace[name] = LayerValues(pre, h)
