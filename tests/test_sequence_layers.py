@@ -312,7 +312,7 @@ def test_parameter_groups_summary_and_round_trip_of_a_sequence_model():
 def test_dense_on_a_sequence_acts_on_every_step_but_not_on_an_image():
     net = Sequential(
         (5, 2),
-        (PositionalEncoding(), Dense(8, "relu"), TransformerBlock(2, 8), SequencePool(), Dense(3)),
+        (Dense(8, "relu"), PositionalEncoding(), TransformerBlock(2, 8), SequencePool(), Dense(3)),
     )
     assert net.layer_shapes[0] == (5, 8)
     with pytest.raises(ValueError, match="expected a vector input"):

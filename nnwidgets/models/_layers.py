@@ -189,11 +189,11 @@ def _walk(input_shape: tuple[int, ...], layers: tuple[Any, ...]) -> tuple[Any, .
     """``(input shape, output shape)`` of every layer; ValueError naming the first misfit.
 
     The input shape of a 2-D layer fed a rank-2 map has the channel axis added: ``(H, W, 1)``.
-    In a sequence model (the first layer is a sequence layer) a Dense layer fed ``(T, F)``
-    acts on every step: ``(T, features)``.
+    In a sequence model (one with a sequence layer) a Dense layer fed ``(T, F)`` acts on
+    every step: ``(T, features)``.
     """
     shapes, shape = [], input_shape
-    sequence = bool(layers) and isinstance(layers[0], SequenceLayer)
+    sequence = any(isinstance(layer, SequenceLayer) for layer in layers)
     for i, layer in enumerate(layers):
         where = f"Sequential(layers=...): {_describe(i, layer)}"
         if isinstance(layer, Embedding) and i:
@@ -535,7 +535,7 @@ class Sequential:
                 raise ValueError(
                     f"taps[{name!r}]: expected shape {expected[name]}, got {tuple(jnp.shape(tap))}"
                 )
-        sequence = isinstance(self.layers[0], SequenceLayer)
+        sequence = any(isinstance(layer, SequenceLayer) for layer in self.layers)
         if sequence and mask is None:
             mask = self.padding_mask(x)
         trace: dict[str, LayerValues] = {}
