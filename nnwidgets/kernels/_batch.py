@@ -12,6 +12,7 @@ import numpy as np
 
 from ._explain import KERNELS, METHODS, static_settings
 from ._occlusion import windows
+from ._tokens import on_embeddings
 from ._types import (
     Array,
     Attribution,
@@ -69,7 +70,11 @@ def _batched(
     chunk: int,
 ) -> Attribution:
     def one(xt: tuple[Array, Array]) -> Attribution:
-        return KERNELS[method](model, params, xt[0], xt[1], inputs, settings)
+        own, x, own_inputs, own_settings, per_token = on_embeddings(
+            model, params, xt[0], inputs, settings, method
+        )
+        a = KERNELS[method](own, params, x, xt[1], own_inputs, own_settings)
+        return Attribution(per_token(a.attribution), a.completeness_gap)
 
     if chunk >= X.shape[0]:
         return jax.vmap(one)((X, targets))

@@ -25,6 +25,7 @@ from ._pca import project
 from ._saliency import saliency
 from ._smoothgrad import smoothgrad
 from ._smoothgrad_sq import smoothgrad_sq
+from ._tokens import on_embeddings
 from ._tsne import knn_place
 from ._types import Array, Inputs, Params, Settings, check_target, default_inputs
 from ._vargrad import vargrad
@@ -173,6 +174,10 @@ def explain_flat(
         when
         asked, ``[loss, grad norms..., grads...]`` and ``[embedding (2)]``; see ``unpack``.
     """
+    ids, own = x, model  # a token model is explained from its embeddings on
+    model, x, inputs, settings, per_token = on_embeddings(
+        model, params, x, inputs, settings, method
+    )
     (logits, trace), vjp = jax.vjp(lambda z: model.apply(params, z), x)
     t = jnp.where(target < 0, jnp.argmax(logits), target).astype(jnp.int32)
     if method in ("saliency", "gradient_x_input"):  # reuse the forward pass
@@ -194,7 +199,7 @@ def explain_flat(
         logits,
         jax.nn.softmax(logits),
         t.astype(x.dtype)[None],
-        attribution.ravel(),
+        per_token(attribution).ravel(),
         gap[None],
     ]
     # in the model's layer order: a dict that went through jax.vjp comes back key-sorted
@@ -206,7 +211,7 @@ def explain_flat(
     if (param_grads or embed_layer) and extras is None:
         raise ValueError("extras: expected Extras(label, pca_mean, ...), got None")
     if param_grads:
-        loss, grads = loss_and_param_grads(model, params, x, extras.label)
+        loss, grads = loss_and_param_grads(own, params, ids, extras.label)
         parts += [loss[None], grad_norms(model, grads)]
         parts += [g.ravel() for g in jax.tree_util.tree_leaves(grads)]
     if embed_layer:

@@ -11,11 +11,18 @@ from ._types import Array, Attribution, Inputs, Params, Settings, prepare, unava
 
 
 def conv_layers(model: Any) -> tuple[str, ...]:
-    """Names of the traced layers whose output is a feature map (rank 3: H, W, C)."""
+    """Names of the traced layers whose output is a feature map (rank 3: H, W, C).
+
+    A model that says what its entries are (``layer_kinds``) names its conv layers: the
+    ``(T, T, heads)`` attention weights of a sequence model are no feature maps.
+    """
     shapes = getattr(model, "layer_shapes", None)
     if shapes is None:
         return ()
-    return tuple(n for n, s in zip(model.layer_names, shapes) if len(s) == 3)
+    kinds = getattr(model, "layer_kinds", None) or ("conv",) * len(shapes)
+    return tuple(
+        n for n, s, k in zip(model.layer_names, shapes, kinds) if len(s) == 3 and k == "conv"
+    )
 
 
 def grad_cam(
