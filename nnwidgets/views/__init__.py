@@ -29,8 +29,10 @@ from ._playground_controls import PlaygroundControls as PlaygroundControls
 from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
+from ._series_editor import SeriesEditor as SeriesEditor
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
+from ._token_strip import TokenStrip as TokenStrip
 
 if TYPE_CHECKING:
     from ._activation_fns import ActivationFunctionView as ActivationFunctionView
@@ -79,8 +81,10 @@ __all__ = [
     "PlaygroundNetworkView",
     "ProbabilityView",
     "SanityCheckView",
+    "SeriesEditor",
     "StatusLine",
     "StepFrame",
     "StructureView",
+    "TokenStrip",
     "WeightsView",
 ]
