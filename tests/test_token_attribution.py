@@ -73,14 +73,14 @@ def test_integrated_gradients_per_token_are_complete_on_the_embeddings(transform
     np.testing.assert_allclose(e.attribution[4:], 0.0, atol=1e-6)  # padding tokens: nothing
 
 
-def test_saliency_and_gradient_times_input_are_the_embedding_gradient_summed(lstm):
+def test_saliency_is_the_gradients_length_and_gradient_x_input_its_product_summed(lstm):
     net, params = lstm
     f = target_on_embeddings(net, params, 0)
     emb = net.embed(params, IDS)
     grad = jax.grad(f)(emb)
     sal = explain(net, params, IDS, target=0, method="saliency")
     gxi = explain(net, params, IDS, target=0, method="gradient_x_input")
-    np.testing.assert_allclose(sal.attribution, grad.sum(axis=1), atol=1e-6)
+    np.testing.assert_allclose(sal.attribution, np.linalg.norm(grad, axis=1), atol=1e-6)
     np.testing.assert_allclose(gxi.attribution, (grad * emb).sum(axis=1), atol=1e-6)
 
 
@@ -94,11 +94,16 @@ def test_occlusion_of_a_token_is_its_removal_to_padding(lstm):
         assert abs(occ.attribution[t] - want) < 1e-5
 
 
-def test_kernel_shap_over_tokens_is_complete(transformer):
+def test_kernel_shap_over_tokens_is_complete_and_padding_gets_nothing(transformer):
     net, params = transformer
     e = explain(net, params, IDS, target=2, method="kernel_shap", settings=Settings(coalitions=512))
     assert e.attribution.shape == (8,)
     assert abs(e.completeness_gap) < 1e-3
+    f = target_on_embeddings(net, params, 2)
+    emb = net.embed(params, IDS)
+    want = float(f(emb) - f(jnp.zeros_like(emb)))
+    assert abs(e.attribution.sum() - want) < 1e-3 * max(1.0, abs(want))
+    np.testing.assert_allclose(e.attribution[4:], 0.0, atol=1e-5)
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -19,6 +19,7 @@ from ..views import (
     InputSliders,
     MethodControls,
     ProbabilityView,
+    SequenceInput,
     StatusLine,
     StepFrame,
 )
@@ -38,6 +39,8 @@ TABS = (
     ("outputs", "OutputsView"),
     ("sanity check", "SanityCheckView"),
 )
+#: A sequence model's own tabs, first: its states and gates over time, its attention maps.
+SEQUENCE_TABS = (("hidden states", "HiddenStateView"), ("attention", "AttentionView"))
 
 
 @contextlib.contextmanager
@@ -115,24 +118,30 @@ class Explorer(W.VBox):
         s = self.state
         shape = s.input_shape  # grey images: a painter; colour ones: a picture; else sliders
         grey = len(shape) == 2 or (len(shape) == 3 and shape[2] == 1)
-        source = DigitPainter(s) if grey else ImageView(s) if len(shape) == 3 else InputSliders(s)
-        self.views = [
-            StatusLine(s),
-            MethodControls(s),
-            source,
-            ProbabilityView(s),
-            AttributionView(s),
-            ActivationView(s),
-        ]
-        status, controls, source, probs, attribution, activations = self.views
+        sequence = s.input_kind in ("text", "series")  # its attribution is on the input
+        source = (
+            SequenceInput(s)
+            if sequence
+            else DigitPainter(s)
+            if grey
+            else ImageView(s)
+            if len(shape) == 3
+            else InputSliders(s)
+        )
+        self.views = [StatusLine(s), MethodControls(s), source, ProbabilityView(s)]
+        self.views += [] if sequence else [AttributionView(s)]
+        self.views.append(ActivationView(s))
+        status, controls, source, probs = self.views[:4]
+        attribution, activations = (None if sequence else self.views[4]), self.views[-1]
+        self.tab_list = (*SEQUENCE_TABS, *TABS) if sequence else TABS
         # each course tab is built the first time it is shown: a lighter first frame
         # until a tab's view is built its page says so (the first bqplot tab also imports
         # bqplot, ~0.3 s); one placeholder widget shown in every unbuilt tab
         self._placeholder = W.HTML("<i>building this view…</i>")
         self._placeholder.add_class("nnw-tab-placeholder")
-        self._holders = [W.VBox([self._placeholder]) for _ in TABS]
+        self._holders = [W.VBox([self._placeholder]) for _ in self.tab_list]
         self._tab_views: dict[int, Any] = {}
-        self.tabs = W.Tab(children=self._holders, titles=[title for title, _ in TABS])
+        self.tabs = W.Tab(children=self._holders, titles=[title for title, _ in self.tab_list])
         self.tabs.add_class("nnw-tabs")
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
@@ -141,12 +150,13 @@ class Explorer(W.VBox):
         # a 12 px gap left of each (the row starts 12 px further left: no indent, no overflow)
         row = {"flex_flow": "row wrap", "align_items": "flex-start", "margin": "0 0 0 -12px"}
         sliders = isinstance(source, InputSliders)  # the sliders: a row of their own above
-        for view in (probs, attribution) if sliders else (source, probs, attribution):
+        beside = [v for v in (probs, attribution) if v is not None]
+        for view in beside if sliders else (source, *beside):
             view.layout.margin = "0 0 10px 12px"
         body = (
-            W.VBox([source, W.HBox([probs, attribution], layout=row)])
+            W.VBox([source, W.HBox(beside, layout=row)])
             if sliders
-            else W.HBox([source, probs, attribution], layout=row)
+            else W.HBox([source, *beside], layout=row)
         )
         activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
         guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells
@@ -173,12 +183,12 @@ class Explorer(W.VBox):
 
     def tab_view(self, title: str) -> Any:
         """The view of the course tab ``title`` (see ``TABS``), built now if not yet shown."""
-        titles = [t for t, _ in TABS]
+        titles = [t for t, _ in self.tab_list]
         if title not in titles:
             raise ValueError(f"title: expected one of {titles}, got {title!r}")
         i = titles.index(title)
         if i not in self._tab_views:
-            view = getattr(views, TABS[i][1])(self.state)
+            view = getattr(views, self.tab_list[i][1])(self.state)
             view.set_active(i == self.tabs.selected_index)
             self._tab_views[i] = view
             self.views.append(view)
@@ -188,7 +198,7 @@ class Explorer(W.VBox):
     def _tab_shown(self, _: object) -> None:
         """Build the shown tab once; only its view redraws on every step, the others wait."""
         if self.tabs.selected_index is not None:
-            self.tab_view(TABS[self.tabs.selected_index][0])
+            self.tab_view(self.tab_list[self.tabs.selected_index][0])
         for i, view in self._tab_views.items():
             view.set_active(i == self.tabs.selected_index)
 

@@ -5,6 +5,7 @@ settings) -> Attribution`` (see ``_types``) and is batchable with ``jax.vmap``.
 """
 
 from ._activation_fns import activation_curve as activation_curve
+from ._attention import attention_rollout as attention_rollout
 from ._baselines import gaussian_blur as gaussian_blur
 from ._baselines import make_baseline as make_baseline
 from ._batch import attribute_batch as attribute_batch
@@ -102,6 +103,7 @@ __all__ = [
     "Snapshot",
     "WeightStats",
     "activation_curve",
+    "attention_rollout",
     "attribute_batch",
     "batch_indices",
     "conv_layers",

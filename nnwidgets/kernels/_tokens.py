@@ -1,15 +1,16 @@
-"""Token inputs: attribution with respect to the embeddings, summed per token.
+"""Token inputs: attribution with respect to the embeddings, one value per token.
 
 A token model (``Sequential`` whose first layer is an ``Embedding``) takes ids, which have no
 gradient. Every method explains instead the model from its embeddings on,
 ``OnEmbeddings(model, mask)``: the input is the ``(T, d)`` embedding vectors of the ids, the
 padding mask is held fixed (the ids decide which steps are padding, as Captum's layer
-attribution on BERT holds the attention mask), and each token's attribution is the sum over
-its ``d`` numbers (occlusion: their mean, each being the whole token's effect). The baseline
-is given as ids too (all padding by default: the padding vector is zero, so that is the
-zero-embedding baseline); perturbation methods perturb whole tokens (KernelSHAP, LIME and
-feature ablation take each token as one feature; occlusion's window covers a token's vector
-whole).
+attribution on BERT holds the attention mask). A token's value is the sum over its ``d``
+numbers for Integrated Gradients, gradient x input, SmoothGrad-squared and VarGrad (so IG
+stays complete), the gradient's length for saliency, SmoothGrad and neuron gradients, and the
+token's effect for the perturbation methods. The baseline is given as ids too (all padding
+by default: the padding vector is zero, so that is the zero-embedding baseline);
+perturbation methods perturb whole tokens (KernelSHAP, LIME and feature ablation take each
+token as one feature; occlusion's window covers a token's vector whole).
 """
 
 from __future__ import annotations
@@ -91,7 +92,31 @@ def on_embeddings(
         high=jnp.broadcast_to(jnp.max(table, axis=0)[None, :], e.shape),
         mask=spread,
     )
-    # occlusion gives each number of a window the window's whole effect (as Captum): a
-    # token's is the mean over its numbers; the other methods share it out: their sum
-    reduce = jnp.mean if method == "occlusion" else jnp.sum
-    return OnEmbeddings(model, mask), e, inputs_e, settings, lambda a: reduce(a, axis=-1)
+    return OnEmbeddings(model, mask), e, inputs_e, settings, _PER_TOKEN.get(method, _sum)
+
+
+def _sum(a: Array) -> Array:
+    return jnp.sum(a, axis=-1)
+
+
+def _mean(a: Array) -> Array:
+    return jnp.mean(a, axis=-1)
+
+
+def _norm(a: Array) -> Array:
+    return jnp.sqrt(jnp.sum(jnp.square(a), axis=-1))
+
+
+#: How a method's map of the embeddings becomes one value per token (default: the sum).
+#: Perturbation methods give every number of a token the whole token's effect (as Captum):
+#: the mean is that effect. A gradient's sum over a vector's numbers has no meaning (after a
+#: LayerNorm it is the same for every token): its length is the token's saliency.
+_PER_TOKEN = {
+    "occlusion": _mean,
+    "feature_ablation": _mean,
+    "kernel_shap": _mean,
+    "lime": _mean,
+    "saliency": _norm,
+    "smoothgrad": _norm,
+    "neuron_gradient": _norm,
+}

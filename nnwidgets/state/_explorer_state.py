@@ -18,6 +18,7 @@ from ..kernels import (
     Inputs,
     Settings,
     activation_curve,
+    attention_rollout,
     conv_layers,
     enable_compilation_cache,
     explain_flat,
@@ -37,6 +38,23 @@ from ..kernels import (
 from ..models import Dataset, parameter_arrays
 from ._checks import Array, Flag, Integer, Number, ShowsObserverErrors, Text
 from ._publishing import Publishes
+
+
+def input_kind(model: Any, dataset: Dataset) -> str:
+    """How the input is shown and edited: ``"text"``, ``"series"``, ``"image"`` or ``"tabular"``.
+
+    A model that reads token ids takes text; a ``(steps, channels)`` input of a model with
+    recurrent or attention layers (or a series data set) is a series; other inputs of rank 2
+    or 3 are images.
+    """
+    if getattr(model, "token_input", False):
+        return "text"
+    shape = tuple(model.input_shape)
+    sequence = {"state", "attention"} & set(getattr(model, "layer_kinds", ()))
+    if len(shape) == 2 and (dataset.kind == "series" or sequence):
+        return "series"
+    return "image" if len(shape) in (2, 3) else "tabular"
+
 
 #: Assigning any of these recomputes, synchronously.
 INPUT_TRAITS = (
@@ -131,6 +149,11 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     cam_relu = Flag(True, help="Grad-CAM: keep only the positive evidence (ReLU of the map).")
     neuron = Integer(0, help="neuron_gradient: the neuron's index within ``layer``.")
     label = Integer(0, help="True class for the loss and its parameter gradients.")
+    text = t.Unicode(
+        "",
+        help="A token model's input as text: assigning it sets ``x`` to its token ids "
+        "(unknown words become the unknown token; see ``unknown_words``).",
+    )
     embed_layer = Text(help="Layer whose activations the embedding view shows.")
     embed_method = Text(
         "pca", help="'pca' (instant) or 'tsne' (computed once per layer, with progress)."
@@ -167,6 +190,15 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     weight_summary = t.Dict(
         read_only=True, help="Layer name -> WeightStats of its weights (numpy), once per params."
     )
+    unknown_words = t.List(
+        t.Unicode(), read_only=True, help="Words of ``text`` not in the vocabulary (token model)."
+    )
+    rollout = t.Any(
+        None,
+        allow_none=True,
+        read_only=True,
+        help="Attention rollout (T, T) over the model's attention layers; None without any.",
+    )
     version = t.Int(0, read_only=True, help="Bumped once per published update.")
     sanity = t.List(
         read_only=True,
@@ -186,9 +218,16 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         self._good: dict[str, Any] = {}  # the inputs of the outputs shown (see _fail)
         self._restoring = False
         shape = tuple(model.input_shape)
+        self.input_kind = input_kind(model, dataset)
+        self._attention = tuple(
+            n
+            for n, k in zip(model.layer_names, getattr(model, "layer_kinds", ()))
+            if k == "attention"
+        )
         inputs.setdefault("x", dataset.X_test[0])
+        # a token model's zero baseline is all padding: the zero-embedding baseline
         inputs.setdefault("baseline", np.zeros(shape, np.float32))
-        inputs.setdefault("window", 2 if len(shape) > 1 else 1)
+        inputs.setdefault("window", 2 if len(shape) > 1 and self.input_kind != "series" else 1)
         inputs.setdefault("label", int(dataset.y_test[0]))
         names = model.layer_names
         inputs.setdefault("embed_layer", names[-2] if len(names) > 1 else names[-1])
@@ -201,7 +240,13 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         self._ref: Any = (np.zeros((1, 1), np.float32), np.zeros((1, 2), np.float32))
         self._setting_baseline = False
         self._batching, self._pending = 0, False
+        text = inputs.pop("text", None)
+        self._wording = False  # True while text and x are being set from each other
         super().__init__(**inputs)
+        if self.input_kind == "text":  # the input's words (x follows a given text)
+            self.text = " ".join(dataset.decode(self.x)) if text is None else text
+        elif text is not None:
+            self.text = text  # refused: says why
         if self.error:  # an initial input was refused: explain what was refused, then stop
             raise ValueError(self.error)
         self._ready = True
@@ -298,9 +343,13 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     def _validate_window(self, proposal: t.Bunch) -> int:
         name, value, shape = proposal.trait.name, proposal.value, self.input_shape
         smallest = min(shape[:2])  # an (H, W, C) image: the window covers the channels whole
+        if self.input_kind == "series":
+            smallest = shape[0]  # a window of steps, every channel
         if name == "window":
             low = f"{self.stride} (the stride)" if self.stride > 1 else "1"
             axis = "smallest spatial axis" if len(shape) == 3 else "smallest axis"
+            if self.input_kind in ("series", "text"):
+                axis = "steps"
             ok, expected = self.stride <= value <= smallest, f"{low} to the input's {axis}"
             expected += f" ({smallest})"
         else:
@@ -314,7 +363,7 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     @t.validate("superpixel")
     def _validate_superpixel(self, proposal: t.Bunch) -> int:
         value, shape = proposal.value, self.input_shape
-        if len(shape) not in (2, 3):
+        if self.input_kind != "image":
             if value != 0:
                 return self._refuse(
                     self.superpixel,
@@ -365,7 +414,7 @@ class ExplorerState(ShowsObserverErrors, Publishes):
             return self._refuse(
                 self.baseline_kind, f"baseline_kind: expected one of {kinds}, got {value!r}"
             )
-        if value == "blur" and len(self.input_shape) < 2:
+        if value == "blur" and self.input_kind != "image":
             return self._refuse(
                 self.baseline_kind,
                 f"baseline_kind: 'blur' needs an image input, this one has shape "
@@ -468,6 +517,46 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         if change.new is not change.old:
             self.set_trait("baseline_kind", "custom")
 
+    @t.validate("text")
+    def _validate_text(self, proposal: t.Bunch) -> str:
+        if self.input_kind != "text":
+            return self._refuse(
+                self.text,
+                f"text: expected a model that reads token ids (its first layer an Embedding); "
+                f"this one takes inputs of shape {self.input_shape}",
+            )
+        return proposal.value
+
+    @t.observe("text")
+    def _new_text(self, change: t.Bunch) -> None:
+        """The text's token ids become ``x`` (one recompute); unknown words are listed."""
+        if self._wording or self.input_kind != "text":
+            return
+        ids, unknown = self.dataset.encode(change.new)
+        self._wording = True
+        try:
+            self.set_trait("unknown_words", list(unknown))
+            self.x = ids
+        finally:
+            self._wording = False
+
+    @t.observe("x")
+    def _new_words(self, change: t.Bunch) -> None:
+        """Ids set directly (an example, a scene) show as their words in ``text``."""
+        if self._wording or self.input_kind != "text":
+            return
+        self._wording = True
+        try:
+            self.text = " ".join(self.dataset.decode(self.x))
+            self.set_trait("unknown_words", [])
+        finally:
+            self._wording = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """A token model's input as words: one per token up to the padding."""
+        return self.dataset.decode(self.x) if self.input_kind == "text" else ()
+
     @t.observe(*INPUT_TRAITS)
     def _inputs_changed(self, change: t.Bunch) -> None:
         if self._restoring or not self._ready:
@@ -532,6 +621,8 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     def _per_axis(self, size: int) -> tuple[int, ...]:
         """Occlusion's window or stride: ``size`` per axis, an image's channels whole."""
         shape = self.input_shape
+        if self.input_kind == "series":  # a window of steps covers every channel
+            return (size, shape[1])
         if len(shape) == 3:  # Captum's sliding window (C, w, w) on a CHW image
             return (size, size, shape[2])
         return (size,) * len(shape)
@@ -823,6 +914,13 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         treedef = jax.tree_util.tree_structure(self.params)
         return jax.tree_util.tree_unflatten(treedef, list(leaves))
 
+    def _rollout(self, names: Any, post: Any, shapes: Any) -> np.ndarray | None:
+        """Attention rollout of this step's attention weights (None without attention)."""
+        if not self._attention:
+            return None
+        found = {n: v.reshape(s) for n, v, s in zip(names, post, shapes) if n in self._attention}
+        return np.asarray(attention_rollout(tuple(found[n] for n in self._attention)))
+
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
         shapes = getattr(self.model, "layer_shapes", [(n,) for n in self.model.layer_sizes])
@@ -841,6 +939,7 @@ class ExplorerState(ShowsObserverErrors, Publishes):
                 "param_grads": self._regroup(e.param_grads),
                 "embedding": e.embedding,
                 "completeness_gap": e.completeness_gap if self.method in WITH_GAP else None,
+                "rollout": self._rollout(names, e.post, shapes),
                 "notice": self._notice(e.attribution, e.logits),
                 "error": "",
                 "status": "ready",

@@ -29,6 +29,9 @@ from ._playground_controls import PlaygroundControls as PlaygroundControls
 from ._playground_views import BoundaryView as BoundaryView
 from ._playground_views import PlaygroundNetworkView as PlaygroundNetworkView
 from ._probabilities import ProbabilityView as ProbabilityView
+from ._sequence_views import AttentionView as AttentionView
+from ._sequence_views import HiddenStateView as HiddenStateView
+from ._sequence_views import SequenceInput as SequenceInput
 from ._series_editor import SeriesEditor as SeriesEditor
 from ._status import StatusLine as StatusLine
 from ._structure import StructureView as StructureView
@@ -61,6 +64,7 @@ __all__ = [
     "ActivationFunctionView",
     "ActivationView",
     "AppGuard",
+    "AttentionView",
     "AttributionView",
     "BoundaryCanvas",
     "BoundaryView",
@@ -70,6 +74,7 @@ __all__ = [
     "ExamplePicker",
     "FeatureMapView",
     "GradientsView",
+    "HiddenStateView",
     "ImageCanvas",
     "ImageView",
     "InputSliders",
@@ -81,6 +86,7 @@ __all__ = [
     "PlaygroundNetworkView",
     "ProbabilityView",
     "SanityCheckView",
+    "SequenceInput",
     "SeriesEditor",
     "StatusLine",
     "StepFrame",

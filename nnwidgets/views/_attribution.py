@@ -27,6 +27,21 @@ from ._heat_canvas import HeatCanvas
 HEAT_SIDE = 32
 
 
+def attribution_title(s: ExplorerState) -> str:
+    """The method as the menu names it, and what it explains (a class or a neuron)."""
+    if s.method == "neuron_gradient":
+        layer = s.layer or s.model.layer_names[0]
+        return f"{LABELS[s.method]} · {layer}[{s.neuron}]"
+    return f"{LABELS[s.method]} · class {s.class_names[s.explained]}"
+
+
+def gap_html(gap: float | None) -> str:
+    """The completeness gap as a line of HTML ('' for a method without one)."""
+    if gap is None:
+        return ""
+    return f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>'
+
+
 class AttributionView(StateView, W.VBox):
     """Draws ``state.attribution``, coloured symmetrically around zero (red < 0 < blue).
 
@@ -89,21 +104,11 @@ class AttributionView(StateView, W.VBox):
         self.add_class("nnw-attribution")
 
     def _title(self) -> str:
-        """The method as the menu names it, and what it explains (a class or a neuron)."""
-        s = self.state
-        if s.method == "neuron_gradient":
-            layer = s.layer or s.model.layer_names[0]
-            return f"{LABELS[s.method]} · {layer}[{s.neuron}]"
-        return f"{LABELS[s.method]} · class {s.class_names[s.explained]}"
+        return attribution_title(self.state)
 
     def _redraw(self, _: object) -> None:
         s = self.state
-        gap = s.completeness_gap
-        gap = (
-            ""
-            if gap is None
-            else (f'<div class="nnw-gap">completeness gap <b>{number(gap)}</b> (0 = exact)</div>')
-        )
+        gap = gap_html(s.completeness_gap)
         css = f"nnw-explained-{s.explained}"  # the page builds the values table (same buffer)
         if not isinstance(self.canvas, HeatCanvas):
             with self.canvas.hold_sync():  # one update: values, title, gap, the table's class

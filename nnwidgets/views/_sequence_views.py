@@ -1,0 +1,290 @@
+"""Sequence models: the input (text or a series) with its attribution, hidden states, attention.
+
+``SequenceInput`` is the Explorer's input and attribution at once: a text box whose words are
+shown as chips coloured by their attribution, or a series edited by dragging its points and
+shaded by its attribution. ``HiddenStateView`` draws a recurrent (or transformer) layer's
+states and an LSTM's / GRU's gates as units x steps heat maps; ``AttentionView`` every
+layer's heads (query x key) with one enlarged, and the attention rollout. Only the steps up
+to the padding are drawn. Every number comes from the state.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+import traitlets as t
+
+from ..state import ExplorerState
+from ._attribution import attribution_title, gap_html
+from ._base import StateView
+from ._convert import f32
+from ._matrix_canvas import MatrixCanvas
+from ._series_editor import SeriesEditor
+from ._token_strip import TokenStrip
+
+
+def _steps(state: ExplorerState) -> int:
+    """Steps drawn: a text's tokens up to the padding (at least one), else every step."""
+    if state.input_kind == "text":
+        return max(1, len(state.words))
+    return int(state.input_shape[0])
+
+
+def _step_caption(state: ExplorerState, what: str) -> str:
+    """A text's words by step index, for the heat maps' step axes."""
+    if state.input_kind != "text":
+        return ""
+    words = " · ".join(f"{i} {w}" for i, w in enumerate(state.words))
+    return f'<div class="nnw-note nnw-step-words">{what}: {words}</div>' if words else ""
+
+
+class SequenceInput(StateView, W.VBox):
+    """Type a sentence or drag a series' points; see each token's / step's attribution.
+
+    Text (a token model): a text box (every keystroke recomputes) over a ``TokenStrip`` of
+    the words coloured by their attribution, unknown words marked and named in a note.
+    Series: a ``SeriesEditor`` whose drags set ``state.x``, shaded by the attribution.
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        self._syncing = False
+        children: list[W.Widget] = []
+        self.text: W.Text | None = None
+        self.strip: TokenStrip | None = None
+        self.editor: SeriesEditor | None = None
+        if state.input_kind == "text":
+            self.text = W.Text(
+                value=state.text,
+                continuous_update=True,
+                placeholder="type a sentence",
+                description="text",
+                layout={"width": "100%", "max_width": "460px"},
+            )
+            self.text.add_class("nnw-text-input")
+            self.text.observe(self._typed, names="value")
+            self.strip = TokenStrip(color_label="attribution")
+            children = [self.text, self.strip]
+        elif state.input_kind == "series":
+            lo, hi = (float(v) for v in (np.min(state.dataset.lo), np.max(state.dataset.hi)))
+            self.editor = SeriesEditor(
+                f32(state.x),
+                channel_names=_channel_names(state),
+                y_lo=lo,
+                y_hi=hi,
+                color_label="attribution",
+            )
+            self.editor.observe(self._dragged, names="value")
+            children = [self.editor]
+        else:
+            raise ValueError(
+                f"state: expected a text or series input, got a {state.input_kind} input of "
+                f"shape {state.input_shape}"
+            )
+        self._owned = list(children)
+        self._redraw(None)
+        self._watch(self._redraw, "version")
+        super().__init__(children, **kwargs)
+        self.add_class("nnw-sequence-input")
+
+    def _typed(self, change: t.Bunch) -> None:
+        if not self._syncing:
+            self.state.text = change.new
+
+    def _dragged(self, change: t.Bunch) -> None:
+        if not self._syncing and self.editor is not None:
+            self.state.x = self.editor.array()
+
+    def _redraw(self, _: object) -> None:
+        s = self.state
+        title = attribution_title(s)
+        if self.strip is not None and self.text is not None:
+            words = list(s.words)
+            values = f32(s.attribution)[: len(words)]
+            unknown = [w == "<unk>" for w in words]
+            with self.strip.hold_sync():
+                self.strip.title = title
+                self.strip.show(words, values, unknown)
+                note = ""
+                if s.unknown_words:
+                    names = ", ".join(s.unknown_words)
+                    note = (
+                        f'<div class="nnw-note nnw-unknown-words">not in the vocabulary, read '
+                        f"as &lt;unk&gt;: {_escape(names)}</div>"
+                    )
+                self.strip.caption = gap_html(s.completeness_gap) + note
+                self.strip.table_class = f"nnw-token-values nnw-explained-{s.explained}"
+                self.strip.table_version = s.version
+            if self.text.value != s.text and not self._syncing:  # set in code, not typed
+                self._syncing = True
+                try:
+                    self.text.value = s.text
+                finally:
+                    self._syncing = False
+        elif self.editor is not None:
+            x = f32(s.x)
+            with self.editor.hold_sync():
+                self.editor.title = title
+                if not np.array_equal(self.editor.array(), x):  # set in code, not dragged
+                    self._syncing = True
+                    try:
+                        self.editor.show(x)
+                    finally:
+                        self._syncing = False
+                self.editor.show_shade(f32(s.attribution))
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _channel_names(state: ExplorerState) -> list[str]:
+    steps, channels = state.input_shape
+    names = state.dataset.feature_names
+    if len(names) == steps * channels and " · " in names[0]:
+        return [str(n).split(" · ", 1)[1] for n in names[:channels]]
+    return [f"channel {c}" for c in range(channels)]
+
+
+def _entries(state: ExplorerState, kinds: tuple[str, ...]) -> list[str]:
+    model = state.model
+    found = zip(model.layer_names, model.layer_shapes, getattr(model, "layer_kinds", ()))
+    return [n for n, shape, k in found if k in kinds and len(shape) == 2]
+
+
+class HiddenStateView(StateView, W.VBox):
+    """A sequence layer's states over time (units x steps) and, for LSTM / GRU, its gates.
+
+    Pick the layer (``states``) and the gate (``gates``); each heat map shows the steps up to
+    the padding. States are coloured around 0; gates (0 to 1) on viridis over [0, 1].
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        states = _entries(state, ("state", "embedding"))
+        gates = _entries(state, ("gate",))
+        recurrent = [n for n in states if not n.startswith(("embedding", "block"))]
+        self.states = W.Dropdown(
+            options=states, value=(recurrent or states[::-1] or [None])[0], description="states"
+        )
+        self.gates = W.Dropdown(options=gates, value=gates[0] if gates else None)
+        self.gates.description = "gate"
+        self.state_map = MatrixCanvas(
+            auto_range=True, color_label="state", width_px=380, height_px=300
+        )
+        self.gate_map = MatrixCanvas(
+            scheme="viridis", color_label="gate value", width_px=380, height_px=300
+        )
+        self.gate_map.color_range(0.0, 1.0)
+        maps: list[W.Widget] = [W.VBox([self.states, self.state_map])]
+        if gates:
+            maps.append(W.VBox([self.gates, self.gate_map]))
+        children: list[W.Widget] = [W.HBox(maps, layout={"flex_flow": "row wrap"})]
+        if not states:
+            children = [W.HTML('<div class="nnw-note">this model has no sequence layer</div>')]
+        self._owned = [self.state_map, self.gate_map, self.states, self.gates]
+        self.states.observe(self._redraw, names="value")
+        self.gates.observe(self._redraw, names="value")
+        self._watch(self._redraw, "version")
+        self._redraw(None)
+        super().__init__(children, **kwargs)
+        self.add_class("nnw-hidden-states")
+
+    def _redraw(self, _: object) -> None:
+        s = self.state
+        steps = _steps(s)
+        for name, plot in ((self.states.value, self.state_map), (self.gates.value, self.gate_map)):
+            if not name:
+                continue
+            values = f32(s.activations[name])[:steps].T  # units x steps
+            gate = name.rsplit(".", 1)[-1].replace("_", " ") if "." in name else ""
+            with plot.hold_sync():
+                plot.show(values, labels=("step", "unit"))
+                plot.title = f"{name}: {values.shape[0]} units × {steps} steps"
+                if gate == "cell":
+                    plot.title = f"{name}: tanh(cell state), {values.shape[0]} units"
+                plot.caption = _step_caption(s, "steps")
+                plot.table_class = f"nnw-state-values nnw-layer-{name.replace('.', '-')}"
+                plot.table_version = s.version
+
+
+class AttentionView(StateView, W.VBox):
+    """Every attention layer's heads (query x key), one enlarged, and the attention rollout.
+
+    Each small map is one head of one layer; the buttons choose the head drawn large (with
+    its exact values on hover and in its table). Rows are queries, columns keys; each row
+    sums to 1 and padding keys get 0. The rollout (Abnar & Zuidema, 2020) multiplies the
+    layers' head-averaged weights with the residual added: how much each token reaches
+    each position at the top.
+    """
+
+    def __init__(self, state: ExplorerState, **kwargs: object) -> None:
+        self.state = state
+        names = _attention_entries(state)
+        self.heads: dict[tuple[str, int], MatrixCanvas] = {}
+        rows = []
+        for name in names:
+            n_heads = state.model.layer_shapes[state.model.layer_names.index(name)][2]
+            small = []
+            for h in range(n_heads):
+                plot = MatrixCanvas(scheme="viridis", axes=False, width_px=120, height_px=120)
+                plot.color_range(0.0, 1.0)
+                plot.title = f"head {h}"
+                self.heads[(name, h)] = plot
+                small.append(plot)
+            rows.append(W.VBox([W.HTML(f"<b>{name}</b>"), W.HBox(small)]))
+        options = [(f"{n} · head {h}", f"{n}|{h}") for n, h in self.heads]
+        if names:
+            options.append(("rollout (all layers)", "rollout"))
+        self.pick = W.ToggleButtons(options=options, description="enlarge")
+        self.pick.add_class("nnw-attention-pick")
+        self.large = MatrixCanvas(
+            scheme="viridis",
+            color_label="attention weight",
+            width_px=360,
+            height_px=360,
+        )
+        self.large.color_range(0.0, 1.0)
+        children: list[W.Widget] = [
+            W.HBox(
+                [W.VBox(rows), W.VBox([self.pick, self.large])],
+                layout={"flex_flow": "row wrap"},
+            )
+        ]
+        if not names:
+            children = [W.HTML('<div class="nnw-note">this model has no attention layer</div>')]
+        self._owned = [*self.heads.values(), self.large, self.pick]
+        self.pick.observe(self._redraw, names="value")
+        self._watch(self._redraw, "version")
+        self._redraw(None)
+        super().__init__(children, **kwargs)
+        self.add_class("nnw-attention")
+
+    def _redraw(self, _: object) -> None:
+        s = self.state
+        if not self.heads:
+            return
+        steps = _steps(s)
+        for (name, h), plot in self.heads.items():
+            plot.show(f32(s.activations[name])[:steps, :steps, h])
+        pick = self.pick.value
+        if pick == "rollout":
+            values, title = f32(s.rollout)[:steps, :steps], "attention rollout"
+        else:
+            name, h = pick.split("|")
+            values = f32(s.activations[name])[:steps, :steps, int(h)]
+            title = f"{name} · head {h}"
+        with self.large.hold_sync():
+            self.large.show(values, labels=("key", "query"))
+            self.large.title = f"{title} (query × key)"
+            self.large.caption = _step_caption(s, "tokens" if s.input_kind == "text" else "")
+            self.large.table_class = "nnw-attention-values"
+            self.large.table_version = s.version
+
+
+def _attention_entries(state: ExplorerState) -> list[str]:
+    model = state.model
+    kinds = getattr(model, "layer_kinds", ())
+    return [n for n, k in zip(model.layer_names, kinds) if k == "attention"]
