@@ -110,8 +110,10 @@ def test_gru_equals_a_hand_unrolled_reference():
         "gru_1.update_gate",
         "gru_1.candidate",
         "gru_1",
+        "gru_1.final",
         "dense_1",
     }
+    np.testing.assert_allclose(trace["gru_1.final"].post, hs[-1], atol=1e-5)
 
 
 def test_simple_rnn_equals_a_hand_unrolled_reference_and_post_is_act_of_pre():
@@ -236,10 +238,11 @@ def test_transformer_block_traces_and_matches_its_definition():
         "block_1.attention",
         "block_1.mlp",
         "block_1",
+        "pool_1",
         "dense_1",
     )
     assert net.layer_shapes[1:3] == ((5, 5, 2), (5, 16))
-    assert net.layer_kinds == ("embedding", "attention", "gate", "state", "dense")
+    assert net.layer_kinds == ("embedding", "attention", "gate", "state", "state", "dense")
     np.testing.assert_allclose(
         trace["block_1.mlp"].post, jax.nn.gelu(trace["block_1.mlp"].pre), atol=1e-6
     )

@@ -351,7 +351,8 @@ class Sequential:
     def layer_kinds(self) -> tuple[str, ...]:
         """What each trace entry is, in the order of ``layer_names``.
 
-        ``"dense"``, ``"conv"``, ``"state"`` (a sequence layer's output over time),
+        ``"dense"``, ``"conv"``, ``"state"`` (a sequence layer's output: over time, or a
+        recurrent layer's ``.final`` state, a pooled vector),
         ``"gate"`` (a part of a recurrent layer or a block), ``"attention"`` (``(T, T,
         heads)`` weights) or ``"embedding"``.
         """
@@ -367,7 +368,7 @@ class Sequential:
             elif suffix in (".weights", ".attention"):
                 kinds.append("attention")
             else:
-                kinds.append("gate" if suffix else "state")
+                kinds.append("gate" if suffix not in ("", ".final") else "state")
         return tuple(kinds)
 
     @property

@@ -201,8 +201,23 @@ class _Recurrent(SequenceLayer):
         )
         return {"w": _glorot(k1, (shape[-1], n)), "u": u, "b": jnp.zeros(n, jnp.float32)}
 
-    def _out(self, states: Array) -> Array:
-        return states if self.return_sequences else states[-1]
+    def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
+        s = (shape[0], self.units)
+        parts = (*((k, s, a) for k, a in self.PARTS), *self._more(s), ("", s, self.state_act))
+        return parts if self.return_sequences else (*parts, (".final", (self.units,), "identity"))
+
+    PARTS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    state_act: ClassVar[str] = "identity"
+
+    def _more(self, s: tuple[int, int]) -> tuple[Entry, ...]:
+        return ()
+
+    def _finish(self, states: Array, trace: dict) -> tuple[Array, dict]:
+        """The output (every state, or the last: also traced as ``.final``) and the trace."""
+        if self.return_sequences:
+            return states, trace
+        trace[".final"] = LayerValues(states[-1], states[-1])
+        return states[-1], trace
 
 
 @dataclasses.dataclass(frozen=True)
@@ -213,7 +228,8 @@ class SimpleRNN(_Recurrent):
         units: size of the hidden state.
         activation: one of ``ACTIVATIONS`` (``"tanh"`` by default).
         return_sequences: output every state ``(T, units)`` instead of the last ``(units,)``.
-        name: display name; defaults to ``rnn_<i>``. Trace: the states, ``pre`` and ``post``.
+        name: display name; defaults to ``rnn_<i>``. Trace: the states, ``pre`` and ``post``
+            (and ``.final``, the last state, without ``return_sequences``).
     """
 
     units: int
@@ -226,8 +242,10 @@ class SimpleRNN(_Recurrent):
         self._check()
         _choice("SimpleRNN", "activation", self.activation, tuple(sorted(ACTIVATIONS)))
 
-    def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
-        return (("", (shape[0], self.units), self.activation),)
+    @property
+    def state_act(self) -> str:  # type: ignore[override]
+        """The states are ``activation(pre)``."""
+        return self.activation
 
     def forward(self, p: dict[str, Array], h: Array, mask: Array) -> tuple[Array, dict]:
         act = ACTIVATIONS[self.activation]
@@ -243,7 +261,7 @@ class SimpleRNN(_Recurrent):
 
         zero = jnp.zeros(self.units, jnp.float32)
         _, (pres, states) = jax.lax.scan(step, (zero, zero), (xw, mask))
-        return self._out(states), {"": LayerValues(pres, states)}
+        return self._finish(states, {"": LayerValues(pres, states)})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -258,7 +276,8 @@ class LSTM(_Recurrent):
         return_sequences: output every state ``(T, units)`` instead of the last ``(units,)``.
         name: display name; defaults to ``lstm_<i>``. Trace: ``.input_gate``,
             ``.forget_gate``, ``.candidate``, ``.output_gate`` (pre-activation, gate),
-            ``.cell`` (``c_t``, ``tanh(c_t)``) and the hidden states ``h_t``, each ``(T, units)``.
+            ``.cell`` (``c_t``, ``tanh(c_t)``) and the hidden states ``h_t``, each ``(T, units)``
+            (and ``.final``, the last state, without ``return_sequences``).
     """
 
     units: int
@@ -281,9 +300,8 @@ class LSTM(_Recurrent):
         p["b"] = p["b"].at[self.units : 2 * self.units].set(1.0)
         return p
 
-    def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
-        s = (shape[0], self.units)
-        return (*((k, s, a) for k, a in self.PARTS), (".cell", s, "tanh"), ("", s, "identity"))
+    def _more(self, s: tuple[int, int]) -> tuple[Entry, ...]:
+        return ((".cell", s, "tanh"),)
 
     def forward(self, p: dict[str, Array], h: Array, mask: Array) -> tuple[Array, dict]:
         xw = h @ p["w"] + p["b"][None, :]
@@ -308,7 +326,7 @@ class LSTM(_Recurrent):
         }
         trace[".cell"] = LayerValues(cells, jnp.tanh(cells))
         trace[""] = LayerValues(states, states)
-        return self._out(states), trace
+        return self._finish(states, trace)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,7 +340,8 @@ class GRU(_Recurrent):
         units: size of the hidden state.
         return_sequences: output every state ``(T, units)`` instead of the last ``(units,)``.
         name: display name; defaults to ``gru_<i>``. Trace: ``.reset_gate``,
-            ``.update_gate``, ``.candidate`` (pre-activation, value) and the states ``h_t``.
+            ``.update_gate``, ``.candidate`` (pre-activation, value) and the states ``h_t``
+            (and ``.final``, the last state, without ``return_sequences``).
     """
 
     units: int
@@ -345,10 +364,6 @@ class GRU(_Recurrent):
     def init(self, key: Array, shape: tuple[int, ...]) -> dict[str, Array]:
         return {**super().init(key, shape), "b_hn": jnp.zeros(self.units, jnp.float32)}
 
-    def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
-        s = (shape[0], self.units)
-        return (*((k, s, a) for k, a in self.PARTS), ("", s, "identity"))
-
     def forward(self, p: dict[str, Array], h: Array, mask: Array) -> tuple[Array, dict]:
         xw = h @ p["w"] + p["b"][None, :]
         n = self.units
@@ -369,7 +384,7 @@ class GRU(_Recurrent):
             for j, (k, a) in enumerate(self.PARTS)
         }
         trace[""] = LayerValues(states, states)
-        return self._out(states), trace
+        return self._finish(states, trace)
 
 
 def attention_weights(q: Array, k: Array, mask: Array) -> Array:
@@ -585,7 +600,8 @@ class SequencePool(SequenceLayer):
 
     Args:
         mode: ``"mean"``, ``"max"`` or ``"last"`` (the last real step's vector).
-        name: display name (not in ``apply``'s trace).
+        name: display name; defaults to ``pool_<i>``. Trace: the pooled vector (the
+            sequence's summary: the embedding tab's default layer).
     """
 
     mode: str = "mean"
@@ -598,16 +614,23 @@ class SequencePool(SequenceLayer):
     def out_shape(self, shape: tuple[int, ...], where: str) -> tuple[int, ...]:
         return (_needs_steps(where, shape)[1],)
 
+    def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
+        return (("", (shape[1],), "identity"),)
+
     def forward(self, p: dict[str, Array], h: Array, mask: Array) -> tuple[Array, dict]:
+        out = self._pool(h, mask)
+        return out, {"": LayerValues(out, out)}
+
+    def _pool(self, h: Array, mask: Array) -> Array:
         m = mask[:, None]
         if self.mode == "mean":
             weight = m.astype(h.dtype)
-            return jnp.sum(h * weight, axis=0) / jnp.maximum(jnp.sum(weight), 1.0), {}
+            return jnp.sum(h * weight, axis=0) / jnp.maximum(jnp.sum(weight), 1.0)
         if self.mode == "max":
             peak = jnp.max(jnp.where(m, h, -jnp.inf), axis=0)
-            return jnp.where(jnp.any(mask), peak, 0.0), {}
+            return jnp.where(jnp.any(mask), peak, 0.0)
         last = jnp.maximum(jnp.max(jnp.where(mask, jnp.arange(h.shape[0]), 0)), 0)
-        return h[last], {}
+        return h[last]
 
 
 SEQUENCE_LAYERS = (
