@@ -326,6 +326,73 @@ def own_model() -> nbf.NotebookNode:
     return notebook(cells)
 
 
+def sequences() -> nbf.NotebookNode:
+    cells = [
+        md("# 05 · Sequences and attention\n\n"
+           "A recurrent network reads a sentence one word at a time and carries a state from "
+           "word to word; a transformer lets every word look at every other word at once "
+           "(*attention*). Both are small here: a vocabulary of 52 words, sentences of up to "
+           "32 tokens, two classes (*negative*, *positive*), trained on a generated set where "
+           "negations flip the next sentiment word (*not bad*) and the clause after *but* "
+           "decides.\n\n"
+           "**Type in the text box.** Each word is coloured by its attribution for the "
+           "predicted class (blue: pushes it up, red: down). Words outside the vocabulary are "
+           "drawn dashed and read as `<unk>`. Try *not bad*, *very good*, *never boring*, "
+           "*not very good*, *good but the ending was dull*."),
+        code("from nnwidgets import Explorer\n\n"
+             "lstm = Explorer(\"sentiment_lstm\", method=\"integrated_gradients\")\nlstm"),
+        md("The tab **hidden states** shows the LSTM's state (units × steps) and its gates: "
+           "the *forget gate* near 1 keeps the memory, near 0 wipes it; the *input gate* "
+           "decides how much of each new word is written. Watch what changes at *not*.\n\n"
+           "Integrated Gradients are computed on the word vectors (the embeddings) and summed "
+           "per word, from a baseline of padding (the all-zero vector): the attributions add "
+           "up to f(sentence) - f(empty sentence), up to the completeness gap."),
+        code("s = lstm.state\n"
+             "s.text = \"the acting was not bad\"\n"
+             "print(\"predicted:\", s.class_names[s.predicted], s.probs.round(3))\n"
+             "for word, value in zip(s.words, s.attribution):\n"
+             "    print(f\"{word:>8s} {value:+.3f}\")\n"
+             "print(\"sum\", round(float(s.attribution.sum()), 4), "
+             "\"gap\", round(s.completeness_gap, 6))"),
+        md("## A transformer: who attends to whom\n\n"
+           "Two pre-norm transformer blocks with two heads each. The tab **attention** shows "
+           "every head's weights (rows: the word that looks, columns: the words it looks at; "
+           "each row sums to 1, padding gets 0); pick a head to enlarge it, or the "
+           "*rollout*, which follows attention through both layers and the residual "
+           "connections."),
+        code("tf = Explorer(\"sentiment_transformer\", text=\"the plot was not bad but the "
+             "ending was dull\")\ntf"),
+        code("import numpy as np\n\n"
+             "s = tf.state\n"
+             "words = s.words\n"
+             "w = np.asarray(s.activations[\"block_1.attention\"])[: len(words), : len(words)]\n"
+             "for head in range(w.shape[2]):\n"
+             "    looks = [words[j] for j in w[:, :, head].argmax(axis=1)]\n"
+             "    pairs = \", \".join(f\"{a}->{b}\" for a, b in zip(words, looks))\n"
+             "    print(f\"head {head}:\", pairs)"),
+        md("## Time series: drag the points\n\n"
+           "Four shapes (sine, square, sawtooth, noise) in two channels. Drag any point of "
+           "the series: the class probabilities, the attribution shading behind each step "
+           "(occlusion: how much hiding a step changes the score) and the GRU's states "
+           "follow."),
+        code("waves = Explorer(\"waveforms_gru\", method=\"occlusion\")\nwaves"),
+        md("## Your own sequence model\n\n"
+           "The layers are in `nnwidgets.models`: `Embedding`, `SimpleRNN`, `LSTM`, `GRU`, "
+           "`MultiHeadSelfAttention`, `LayerNorm`, `TransformerBlock`, `PositionalEncoding` "
+           "and `SequencePool`. A small Elman network, trained for a few seconds:"),
+        code("import jax\n\n"
+             "from nnwidgets.models import Dense, Embedding, Sequential, SimpleRNN, fit, "
+             "load_dataset\n\n"
+             "ds = load_dataset(\"sentiment\")\n"
+             "net = Sequential((32,), (Embedding(len(ds.vocab), 16), SimpleRNN(16), Dense(2)))\n"
+             "params, losses = fit(net, net.init(jax.random.key(0)), ds.X_train, ds.y_train,\n"
+             "                     key=jax.random.key(1), steps=300, learning_rate=1e-2)\n"
+             "print(f\"loss {losses[0]:.3f} -> {losses[-1]:.3f}\")\n"
+             "Explorer(net, params, data=ds, text=\"never boring\")"),
+    ]
+    return notebook(cells)
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     for name, make in (
@@ -333,6 +400,7 @@ if __name__ == "__main__":
         ("02_inside_the_network", inside),
         ("03_playground", playground),
         ("04_your_own_model", own_model),
+        ("05_sequences_and_attention", sequences),
     ):
         nbf.write(make(), HERE / f"{name}.ipynb")
         print("wrote", HERE / f"{name}.ipynb")

@@ -12,6 +12,7 @@ from nnwidgets.models import (
     BUNDLED_MODELS,
     DATASETS,
     MODEL_DATASET,
+    SEQUENCE_DATASETS,
     AvgPool2D,
     Conv2D,
     Dense,
@@ -86,9 +87,16 @@ def test_unknown_dataset_names_choices():
 
 @pytest.mark.parametrize("name", BUNDLED_MODELS)
 def test_bundled_weights_are_accurate(name):
+    """Each bundled model reaches the held-out accuracy its weight file states (>= 95 %)."""
+    from nnwidgets.models._pretrained import TRAINING, WEIGHTS_DIR
+
     m = pretrained(name)
     acc = accuracy(m.model, m.params, m.dataset.X_test, m.dataset.y_test)
     assert acc >= 0.95, (name, acc)
+    _, _, header = load_weights(WEIGHTS_DIR / f"{name}.npz")
+    assert header["dataset"] == MODEL_DATASET[name] and header["training"] == TRAINING[name]
+    assert acc == pytest.approx(header["test_accuracy"], abs=5e-4)
+    assert (WEIGHTS_DIR / f"{name}.npz").stat().st_size < 100_000
 
 
 def test_fit_trains_digits_mlp_to_95_percent():
@@ -397,10 +405,14 @@ def test_check_params_reports_conv_weight_shape(getkey):
 
 def test_bundled_model_names_and_data_sets():
     assert set(DATASETS) < set(BUNDLED_MODELS) and "digits_cnn" in BUNDLED_MODELS
-    assert set(MODEL_DATASET) == set(BUNDLED_MODELS) and set(MODEL_DATASET.values()) <= set(
-        DATASETS
-    )
+    assert set(MODEL_DATASET) == set(BUNDLED_MODELS) and set(MODEL_DATASET.values()) <= {
+        *DATASETS,
+        *SEQUENCE_DATASETS,
+    }
     assert MODEL_DATASET["digits_cnn"] == "digits"
+    nets = ("lstm", "gru", "transformer")
+    sequence_models = [n for n in BUNDLED_MODELS if MODEL_DATASET[n] in SEQUENCE_DATASETS]
+    assert [f"{ds}_{net}" for ds in SEQUENCE_DATASETS for net in nets] == sequence_models
     with pytest.raises(ValueError, match=r"bundled model name: expected one of .*got 'cnn'"):
         pretrained("cnn")
 

@@ -76,7 +76,9 @@ def test_browser_modules_ship_with_the_package():
         "matrix",
         "network",
         "paint",
+        "series",
         "table",
+        "tokens",
     ]
     assert sorted(p.name for p in js.glob("*.js")) == [f"{m}.js" for m in modules]
     assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css"]

@@ -3,6 +3,9 @@
 A bundled model has a name (``BUNDLED_MODELS``), an architecture (``ARCHITECTURES``), the
 settings it was trained with (``TRAINING``) and a data set (``MODEL_DATASET``): the four MLPs
 share their data set's name; ``"digits_cnn"`` is a small convolutional net on ``"digits"``.
+Six sequence models come in an LSTM, a GRU and a small transformer each: ``"sentiment_lstm"``,
+``"sentiment_gru"`` and ``"sentiment_transformer"`` on ``"sentiment"``, ``"waveforms_lstm"``,
+``"waveforms_gru"`` and ``"waveforms_transformer"`` on ``"waveforms"``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,17 @@ import numpy as np
 
 from ._data import DATASETS, Dataset, load_dataset
 from ._layers import Conv2D, Dense, Flatten, MaxPool2D, Params, Sequential, check_params
+from ._sequence_layers import (
+    GRU,
+    LSTM,
+    Embedding,
+    PositionalEncoding,
+    SequencePool,
+    TransformerBlock,
+)
+from ._sequences import SEQUENCE_LENGTH, VOCAB, WAVEFORM_CHANNELS
+
+_TOKENS, _SERIES = (SEQUENCE_LENGTH,), (SEQUENCE_LENGTH, WAVEFORM_CHANNELS)  # (32,), (32, 2)
 
 WEIGHTS_DIR = pathlib.Path(__file__).parent / "weights"
 FORMAT_VERSION = 1
@@ -38,6 +52,32 @@ ARCHITECTURES: dict[str, Sequential] = {
             Dense(10),
         ),
     ),
+    "sentiment_lstm": Sequential(_TOKENS, (Embedding(len(VOCAB), 16), LSTM(32), Dense(2))),
+    "sentiment_gru": Sequential(_TOKENS, (Embedding(len(VOCAB), 16), GRU(32), Dense(2))),
+    "sentiment_transformer": Sequential(
+        _TOKENS,
+        (
+            Embedding(len(VOCAB), 32),
+            PositionalEncoding(),
+            TransformerBlock(2, 64),
+            TransformerBlock(2, 64),
+            SequencePool("mean"),
+            Dense(2),
+        ),
+    ),
+    "waveforms_lstm": Sequential(_SERIES, (LSTM(32), Dense(4))),
+    "waveforms_gru": Sequential(_SERIES, (GRU(32), Dense(4))),
+    "waveforms_transformer": Sequential(
+        _SERIES,
+        (
+            Dense(32),  # per step: the 2 channels to d_model 32
+            PositionalEncoding(),
+            TransformerBlock(2, 64),
+            TransformerBlock(2, 64),
+            SequencePool("mean"),
+            Dense(4),
+        ),
+    ),
 }
 TRAINING = {  # the settings the bundled weights were made with (see train_bundled.py)
     "digits": {"steps": 3000, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
@@ -45,11 +85,39 @@ TRAINING = {  # the settings the bundled weights were made with (see train_bundl
     "wine": {"steps": 1500, "batch_size": 32, "learning_rate": 1e-2, "weight_decay": 1e-4},
     "breast_cancer": {"steps": 1500, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-3},
     "digits_cnn": {"steps": 3000, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
+    "sentiment_lstm": {
+        "steps": 1000,
+        "batch_size": 64,
+        "learning_rate": 3e-3,
+        "weight_decay": 1e-4,
+    },
+    "sentiment_gru": {"steps": 1000, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
+    "sentiment_transformer": {
+        "steps": 1500,
+        "batch_size": 64,
+        "learning_rate": 3e-3,
+        "weight_decay": 1e-4,
+    },
+    "waveforms_lstm": {
+        "steps": 1500,
+        "batch_size": 64,
+        "learning_rate": 3e-3,
+        "weight_decay": 1e-4,
+    },
+    "waveforms_gru": {"steps": 1500, "batch_size": 64, "learning_rate": 3e-3, "weight_decay": 1e-4},
+    "waveforms_transformer": {
+        "steps": 1000,
+        "batch_size": 64,
+        "learning_rate": 1e-3,
+        "weight_decay": 1e-4,
+    },
 }
 BUNDLED_MODELS: tuple[str, ...] = tuple(ARCHITECTURES)
 MODEL_DATASET: dict[str, str] = {
     **{name: name for name in BUNDLED_MODELS if name in DATASETS},
     "digits_cnn": "digits",
+    **{f"sentiment_{net}": "sentiment" for net in ("lstm", "gru", "transformer")},
+    **{f"waveforms_{net}": "waveforms" for net in ("lstm", "gru", "transformer")},
 }
 
 
@@ -196,8 +264,8 @@ def pretrained(name: str) -> Pretrained:
     """The bundled trained model ``name`` with its data set (no training, no download).
 
     Args:
-        name: one of ``BUNDLED_MODELS``: a data set name for its MLP, or ``"digits_cnn"``
-            (a small CNN on ``"digits"``).
+        name: one of ``BUNDLED_MODELS``: a data set name for its MLP, ``"digits_cnn"``
+            (a small CNN on ``"digits"``) or a sequence model such as ``"sentiment_lstm"``.
 
     Examples:
         >>> m = pretrained("iris")
