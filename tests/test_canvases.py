@@ -15,24 +15,6 @@ from nnwidgets.views._network_canvas import (
 )
 
 
-def record(widget):
-    """Also keep the binary buffers of what ``widget`` sends (the dummy comm drops them)."""
-    sent, send = [], widget.comm.send
-
-    def send_and_keep(*args, data=None, buffers=None, **kwargs):
-        sent.append((data, [bytes(b) for b in buffers or []]))
-        send(*args, data=data, buffers=buffers, **kwargs)
-
-    widget.comm.send = send_and_keep
-    return sent
-
-
-def binary(message):
-    """``{trait: bytes}`` for the buffers of one sent ``(data, buffers)`` message."""
-    data, buffers = message
-    return {path[0]: buf for path, buf in zip(data["buffer_paths"], buffers)}
-
-
 def custom(widget, content):
     """Deliver a custom message from the browser the way ipywidgets does."""
     widget._handle_msg(
@@ -51,7 +33,7 @@ def test_boundary_defaults():
     assert w.grid == w.points == w.values == w.test_mask == b""
 
 
-def test_boundary_show_sends_one_update_with_the_grid_bytes():
+def test_boundary_show_sends_one_update_with_the_grid_bytes(record, binary):
     w = BoundaryCanvas()
     sent, n = record(w), len(updates(w))
     grid = np.linspace(-2, 2, 12).reshape(3, 4)[:, :3]  # float64, not contiguous
@@ -74,7 +56,7 @@ def test_boundary_show_sends_one_update_with_the_grid_bytes():
         (np.zeros((2, 2)), 1, 1, ["vmin", "vmax", "1.0"]),
     ],
 )
-def test_boundary_show_rejects_bad_input(grid, vmin, vmax, words):
+def test_boundary_show_rejects_bad_input(record, grid, vmin, vmax, words):
     w = BoundaryCanvas()
     sent = record(w)
     with pytest.raises(ValueError) as info:
@@ -83,7 +65,7 @@ def test_boundary_show_rejects_bad_input(grid, vmin, vmax, words):
     assert sent == [] and w.grid == b""
 
 
-def test_boundary_set_points_sends_one_update_with_three_buffers():
+def test_boundary_set_points_sends_one_update_with_three_buffers(record, binary):
     w = BoundaryCanvas()
     sent = record(w)
     pts = np.array([[0.5, -1.0], [2.0, 3.25], [-6.0, 6.0]])
@@ -111,7 +93,7 @@ def test_boundary_set_points_sends_one_update_with_three_buffers():
         (np.zeros((3, 2)), np.zeros(3), np.zeros(2), ["test_mask", "(3,)", "(2,)"]),
     ],
 )
-def test_boundary_set_points_rejects_bad_shapes(points, values, mask, words):
+def test_boundary_set_points_rejects_bad_shapes(record, points, values, mask, words):
     w = BoundaryCanvas()
     sent = record(w)
     with pytest.raises(ValueError) as info:
@@ -158,7 +140,7 @@ def test_network_defaults():
     assert w.columns == w.column_names == w.input_labels == []
 
 
-def test_network_show_sends_one_update_with_the_buffers():
+def test_network_show_sends_one_update_with_the_buffers(record, binary):
     w = network()
     sent, n = record(w), len(updates(w))
     rng = np.random.default_rng(0)
@@ -195,7 +177,7 @@ def test_network_show_sends_one_update_with_the_buffers():
         ({"node_values": np.zeros(7)}, ["node_values", "(8,)", "(7,)"]),
     ],
 )
-def test_network_show_rejects_shapes_that_disagree_with_columns(kwargs, words):
+def test_network_show_rejects_shapes_that_disagree_with_columns(record, kwargs, words):
     w = network()
     sent = record(w)
     args = {"thumbs": None, "links": [np.zeros((3, 4)), np.zeros((4, 1))], "link_limit": 1.0}

@@ -4,7 +4,7 @@ import json
 import shutil
 import subprocess
 
-from nnwidgets.views import _js
+from nnwidgets.views import SeriesEditor, TokenStrip, _js
 from nnwidgets.views._app_guard import AppGuard
 from nnwidgets.views._bars_canvas import BarsCanvas
 from nnwidgets.views._boundary_canvas import MARGIN, BoundaryCanvas, data_to_pixel
@@ -31,7 +31,9 @@ VIEWS = {
     "matrix": MatrixCanvas,
     "network": NetworkCanvas,
     "paint": PaintCanvas,
+    "series": SeriesEditor,
     "table": ValuesTable,
+    "tokens": TokenStrip,
 }
 NODE = shutil.which("node")
 

@@ -1,68 +1,21 @@
 """Headless tests of the sequence canvases (TokenStrip, SeriesEditor) on a dummy comm."""
 
-import json
-import shutil
-import subprocess
-
 import numpy as np
 import pytest
 import traitlets as t
 from widget_comm import dummy_comm, updates  # noqa: F401  (fixture)
 
 import nnwidgets.views
-from nnwidgets.views import SeriesEditor, TokenStrip, _js
+from nnwidgets.views import SeriesEditor, TokenStrip
 
 SENTENCE = ["the", "movie", "was", "not", "bad", "at", "all"]
 VALUES = [-0.1, 0.3, 0.05, -0.8, 0.9, 0.0, 0.2]
-
-
-def record(widget):
-    """Also keep the binary buffers of what ``widget`` sends (the dummy comm drops them)."""
-    sent, send = [], widget.comm.send
-
-    def send_and_keep(*args, data=None, buffers=None, **kwargs):
-        sent.append((data, [bytes(b) for b in buffers or []]))
-        send(*args, data=data, buffers=buffers, **kwargs)
-
-    widget.comm.send = send_and_keep
-    return sent
-
-
-def binary(message):
-    """``{trait: bytes}`` for the buffers of one sent ``(data, buffers)`` message."""
-    data, buffers = message
-    return {path[0]: buf for path, buf in zip(data["buffer_paths"], buffers)}
 
 
 def test_exported_from_views():
     assert {"TokenStrip", "SeriesEditor"} <= set(nnwidgets.views.__all__)
     assert nnwidgets.views.TokenStrip is TokenStrip
     assert nnwidgets.views.SeriesEditor is SeriesEditor
-
-
-def test_modules_are_common_js_and_their_own_file_joined():
-    common = (_js.JS_DIR / "common.js").read_text()
-    for name, cls in {"tokens": TokenStrip, "series": SeriesEditor}.items():
-        assert cls._esm == _js.esm(name)
-        assert cls._esm.startswith(common) and 'from "./common.js"' not in cls._esm
-        assert cls._esm.count("export default { render };") == 1
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
-def test_joined_modules_load_in_node(tmp_path):
-    """common.js + the view's file stays one valid module (no name defined twice)."""
-    for name in ("tokens", "series"):
-        (tmp_path / f"{name}.mjs").write_text(_js.esm(name))
-    script = tmp_path / "run.mjs"
-    script.write_text(
-        "const out = {};\n"
-        'for (const n of ["tokens", "series"]) '
-        "out[n] = typeof (await import(`./${n}.mjs`)).default.render;\n"
-        "console.log(JSON.stringify(out));\n"
-    )
-    done = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"tokens": "function", "series": "function"}
 
 
 # -- TokenStrip ------------------------------------------------------------------------------
@@ -75,7 +28,7 @@ def test_token_strip_defaults():
     assert w.array().shape == (0,) and w.array().dtype == np.float32
 
 
-def test_token_strip_show_round_trip_in_one_message_of_float32_le():
+def test_token_strip_show_round_trip_in_one_message_of_float32_le(record, binary):
     w = TokenStrip(title="attribution per word", color_label="attribution")
     sent, n = record(w), len(updates(w))
     w.show(SENTENCE, VALUES, unknown=[False] * 6 + [True])
@@ -89,7 +42,7 @@ def test_token_strip_show_round_trip_in_one_message_of_float32_le():
     np.testing.assert_array_equal(w.array(), np.float32(VALUES))
 
 
-def test_token_strip_sends_only_what_changed():
+def test_token_strip_sends_only_what_changed(record, binary):
     w = TokenStrip(SENTENCE, VALUES)
     sent = record(w)
     w.show(SENTENCE, [v * 2 for v in VALUES])
@@ -154,7 +107,7 @@ def test_series_defaults():
     assert value["echo_update"] is False and value["from_json"](None, None) == b""
 
 
-def test_series_show_round_trip_in_one_message_of_float32_le():
+def test_series_show_round_trip_in_one_message_of_float32_le(record, binary):
     w = SeriesEditor(channel_names=["sin", "cos"])
     sent, n = record(w), len(updates(w))
     w.show(sine())
@@ -171,7 +124,7 @@ def test_series_show_round_trip_in_one_message_of_float32_le():
     assert w.array()[0, 0] == 0
 
 
-def test_series_browser_edit_arrives_and_is_not_echoed():
+def test_series_browser_edit_arrives_and_is_not_echoed(record):
     w = SeriesEditor(sine())
     sent, seen = record(w), []
     w.observe(lambda c: seen.append(c["new"]), names="value")
@@ -216,7 +169,7 @@ def test_series_show_validates(series, message):
     np.testing.assert_array_equal(w.array(), np.float32(sine()))
 
 
-def test_series_shade_same_shape_symmetric_range_float32():
+def test_series_shade_same_shape_symmetric_range_float32(record, binary):
     w = SeriesEditor(sine(), color_label="attribution")
     sent = record(w)
     shade = sine() * 0.3
@@ -239,7 +192,7 @@ def test_series_shade_same_shape_symmetric_range_float32():
     assert w.shade == b""
 
 
-def test_series_new_shape_clears_the_shade_same_shape_keeps_it():
+def test_series_new_shape_clears_the_shade_same_shape_keeps_it(record, binary):
     w = SeriesEditor(sine())
     w.show_shade(sine())
     w.show(sine() * 0.5)

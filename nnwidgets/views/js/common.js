@@ -115,6 +115,49 @@ export function tickLabel(v, extent = Math.abs(v)) {
   const text = scaled.toFixed(Math.max(0, digits)).replace(/(\.\d*?)0+$/, "$1");
   return text.replace(/\.$/, "").replace(/^-/, "−") + PREFIXES[group + 4];
 }
+// A horizontal colour bar: a strip over [lo, hi] (lo at the left end), labels under it, a title
+// under those. BAR_TICKS px under the strip hold the tick labels; the title goes below them.
+export const BAR_TICKS = 14;
+// Where a bar `w` px wide over [lo, hi] puts its tick labels: { x (px from the bar's left end),
+// text, align } at round values (`ticks`) inside the range, thinned to one per ~40 px (two at
+// least), labelled by `tickLabel` over the range's extent; lo >= hi: lo, in the middle.
+export function barTicks(lo, hi, w) {
+  const extent = Math.max(Math.abs(lo), Math.abs(hi));
+  const marks = hi > lo ? ticks(lo, hi).filter((t) => t >= lo && t <= hi) : [lo];
+  const every = Math.max(1, Math.ceil(marks.length / Math.max(2, Math.floor(w / 40))));
+  return marks.filter((_, k) => k % every === 0).map((t) => ({
+    x: hi > lo ? ((t - lo) / (hi - lo)) * w : w / 2, text: tickLabel(t, extent), align: "center",
+  }));
+}
+// The labels of a bar `w` px wide over [-lim, lim]: "−lim" at its left end, "0" in the middle,
+// "+lim" at its right end (aligned to stay over the strip).
+export function endTicks(lim, w) {
+  return [{ x: 0, text: tickLabel(-lim, lim), align: "left" },
+    { x: w / 2, text: "0", align: "center" },
+    { x: w, text: "+" + tickLabel(lim, lim), align: "right" }];
+}
+// Draw the bar on `ctx` with the strip's top-left corner at (x, y), w x h px: each pixel column
+// coloured `color(v)` ([r, g, b] or a CSS colour; null: grey) of its centre's value, a grey
+// frame; under it `marks` (default `barTicks`), each with a 3 px notch where it is centred, and
+// `label` centred BAR_TICKS px below the strip. Sets the context's fill, stroke and text styles.
+export function colorBar(ctx, { x, y, w, h, lo, hi, color, label = "",
+  marks = barTicks(lo, hi, w) }) {
+  for (let i = 0; i < w; i++) {
+    const c = color(lo + ((i + 0.5) / w) * (hi - lo)) || [221, 221, 221];
+    ctx.fillStyle = typeof c === "string" ? c : `rgb(${c.join(",")})`;
+    ctx.fillRect(x + i, y, 1, h);
+  }
+  ctx.strokeStyle = "#aaa"; ctx.lineWidth = 1; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+  ctx.fillStyle = "#444"; ctx.textBaseline = "top";
+  for (const m of marks) {
+    if (m.align === "center") ctx.fillRect(x + m.x, y + h, 1, 3);
+    ctx.textAlign = m.align; ctx.fillText(m.text, x + m.x, y + h + 3);
+  }
+  if (label) {
+    ctx.fillStyle = "#333"; ctx.textAlign = "center";
+    ctx.fillText(label, x + w / 2, y + h + BAR_TICKS);
+  }
+}
 // The exact-values table under a chart, built here from the very values the chart draws (the
 // kernel sends the numbers once, as the chart's buffer, not also as HTML). More than
 // TABLE_LIMIT values: the TABLE_TOP largest |value|, in index order, under a note saying so.

@@ -1,5 +1,6 @@
 import {
-  BLUE_DARK, RED, arr, diverging, follow, inNextFrame, tickLabel, tippedCanvas, valuesTable,
+  BLUE_DARK, RED, arr, colorBar, diverging, endTicks, follow, inNextFrame, tippedCanvas,
+  valuesTable,
 } from "./common.js";
 
 export const TOP = 24, LEFT = 24, BOTTOM = 48, RIGHT = 10;  // margins around the cells (px)
@@ -36,17 +37,9 @@ function render({ model, el }) {
     return true;
   };
   const legend = (x, y, w, lim, over) => {  // the colour scale: -limit, 0, +limit
-    for (let i = 0; i < w; i++) {
-      const f = (2 * (i + 0.5)) / w - 1;
-      if (over) { ctx.fillStyle = "#999"; ctx.fillRect(x + i, y, 1, 9); }
-      ctx.fillStyle = over ? tint(f) : diverging(f); ctx.fillRect(x + i, y, 1, 9);
-    }
-    ctx.strokeStyle = "#aaa"; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, 8);
-    ctx.fillStyle = "#444"; ctx.textBaseline = "top";
-    const label = (v) => tickLabel(v, lim);
-    ctx.textAlign = "left"; ctx.fillText(label(-lim), x, y + 11);
-    ctx.textAlign = "center"; ctx.fillText("0", x + w / 2, y + 11);
-    ctx.textAlign = "right"; ctx.fillText("+" + label(lim), x + w, y + 11);
+    if (over) { ctx.fillStyle = "#999"; ctx.fillRect(x, y, w, 9); }  // the tints over grey
+    const color = (v) => (over ? tint(v / lim) : diverging(v / lim));
+    colorBar(ctx, { x, y, w, h: 9, lo: -lim, hi: lim, color, marks: endTicks(lim, w) });
   };
   const draw = () => {
     const { rows, cols, b, px, W, H } = geometry(), dpr = window.devicePixelRatio || 1;

@@ -1,5 +1,5 @@
 import {
-  arr, divergingRGB, follow, inNextFrame, tickLabel, ticks, tippedCanvas, valuesTable,
+  BAR_TICKS, arr, colorBar, divergingRGB, follow, inNextFrame, ticks, tippedCanvas, valuesTable,
 } from "./common.js";
 
 // A matrix heat map (weights, gradients, tiled feature maps) on one canvas: the cells as one
@@ -7,7 +7,7 @@ import {
 // lines between tiles, index ticks, axis titles, a colour bar with short tick labels, and the
 // page-built table of the values drawn. Blocks: each drawn cell stands for fr x fc values of
 // the matrix (their peak |value|, sent by Python); ticks and hover text name matrix indices.
-export const TITLE = 20, TICKS = 16, LABEL = 14, BAR = 10, BAR_TICKS = 14, PAD = 6;
+export const TITLE = 20, TICKS = 16, LABEL = 14, BAR = 10, PAD = 6;
 export const MIN_BAR = 120;  // the colour bar is at least this wide, whatever the matrix
 export const CHAR = 6;  // px per character of an 11 px label, for fitting without a canvas
 // viridis at nine stops (matplotlib's), interpolated linearly
@@ -123,27 +123,9 @@ function render({ model, el }) {
         ctx.fillText(`rows: ${o.y_label}`, g.x0 + g.w / 2, y, g.W - 4);
       }
     }
-    // the colour bar: lo .. hi, short labels at round values
-    const by = g.below + 6;
-    for (let i = 0; i < g.barW; i++) {
-      const c = colorOf(lo + ((i + 0.5) / g.barW) * (hi - lo), scheme, lo, hi) || [221, 221, 221];
-      ctx.fillStyle = `rgb(${c.join(",")})`; ctx.fillRect(g.barX + i, by, 1, BAR);
-    }
-    ctx.strokeStyle = "#aaa"; ctx.strokeRect(g.barX + 0.5, by + 0.5, g.barW - 1, BAR - 1);
-    ctx.fillStyle = "#444"; ctx.textBaseline = "top"; ctx.textAlign = "center";
-    const extent = Math.max(Math.abs(lo), Math.abs(hi));
-    const marks = hi > lo ? ticks(lo, hi).filter((t) => t >= lo && t <= hi) : [lo];
-    const every = Math.max(1, Math.ceil(marks.length / Math.max(2, Math.floor(g.barW / 40))));
-    marks.forEach((t, k) => {
-      if (k % every) return;
-      const x = g.barX + (hi > lo ? ((t - lo) / (hi - lo)) * g.barW : g.barW / 2);
-      ctx.fillRect(x, by + BAR, 1, 3);
-      ctx.fillText(tickLabel(t, extent), x, by + BAR + 3);
-    });
-    if (o.color_label) {
-      ctx.fillStyle = "#333";
-      ctx.fillText(o.color_label, g.barX + g.barW / 2, by + BAR + BAR_TICKS);
-    }
+    // the colour bar: lo .. hi on the cells' scheme, short labels at round values
+    colorBar(ctx, { x: g.barX, y: g.below + 6, w: g.barW, h: BAR, lo, hi,
+      color: (value) => colorOf(value, scheme, lo, hi), label: o.color_label });
     canvas.dataset.frame = String(++frame);
     canvas.dataset.checksum = sum.toPrecision(8);  // gradients can be ~1e-6: significant digits
     table = table || valuesTable(el);  // the exact values drawn, by matrix index

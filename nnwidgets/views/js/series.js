@@ -1,5 +1,5 @@
 import {
-  arr, divergingRGB, inNextFrame, tickLabel, ticks, tippedCanvas,
+  BAR_TICKS, arr, colorBar, divergingRGB, inNextFrame, tickLabel, ticks, tippedCanvas,
 } from "./common.js";
 
 // A multichannel time series (steps x channels, one float32 buffer) as a line chart the user
@@ -8,7 +8,7 @@ import {
 // once per animation frame. An optional second buffer (`shade`, e.g. attribution over the
 // series) colours a band behind each step (one channel) or under each point, with a colour bar.
 export const PAD = 6, TITLE = 16, LEGEND = 16, LEFT = 44, RIGHT = 12, INSET = 7;
-export const TICKS = 15, XLABEL = 14, GAP = 8, BAR_W = 160, BAR = 8, BAR_TICKS = 14, LABEL = 14;
+export const TICKS = 15, XLABEL = 14, GAP = 8, BAR_W = 160, BAR = 8, LABEL = 14;
 export const RADIUS = 3.5, HIT = 8, BAND = 10, MIN_W = 240;
 export const COLORS = ["#111111", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e",
   "#a6761d", "#666666"];
@@ -175,24 +175,6 @@ function drawLegend(ctx, g, names) {
     ctx.fillStyle = "#333"; ctx.fillText(channelName(names, c), x + 22, y);
   }
 }
-function drawBar(ctx, g, lo, hi, label) {
-  const x = g.x0, y = g.barY, w = g.barW, m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-  for (let i = 0; i < w; i++) {
-    ctx.fillStyle = rgb(divergingRGB((lo + ((i + 0.5) / w) * (hi - lo)) / m));
-    ctx.fillRect(x + i, y, 1, BAR);
-  }
-  ctx.strokeStyle = "#aaa"; ctx.lineWidth = 1; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, BAR - 1);
-  ctx.fillStyle = "#444"; ctx.textBaseline = "top"; ctx.textAlign = "center";
-  const marks = hi > lo ? ticks(lo, hi).filter((t) => t >= lo && t <= hi) : [lo];
-  const every = Math.max(1, Math.ceil(marks.length / Math.max(2, Math.floor(w / 40))));
-  marks.forEach((t, k) => {
-    if (k % every) return;
-    const tx = x + (hi > lo ? ((t - lo) / (hi - lo)) * w : w / 2);
-    ctx.fillRect(tx, y + BAR, 1, 3);
-    ctx.fillText(tickLabel(t, m), tx, y + BAR + 3);
-  });
-  if (label) { ctx.fillStyle = "#333"; ctx.fillText(label, x + w / 2, y + BAR + BAR_TICKS); }
-}
 function drawBands(ctx, g, values, colors, lo, hi) {  // colors: a CSS colour per (t, c)
   for (let t = 0; t < g.steps; t++) {
     for (let c = 0; c < g.channels; c++) {
@@ -268,7 +250,11 @@ function render({ model, el }) {
     }
     drawLegend(bctx, g, o.names);
     drawAxes(bctx, g, ranges[0], ranges[1]);
-    if (o.shaded) drawBar(bctx, g, ranges[2], ranges[3], o.color_label);
+    if (o.shaded) {  // the shade's colour bar under the x axis, coloured as the bands are
+      const [lo, hi] = ranges.slice(2);
+      colorBar(bctx, { x: g.x0, y: g.barY, w: g.barW, h: BAR, lo, hi,
+        color: (v) => shadeRGB(v, lo, hi), label: o.color_label });
+    }
     canvas.dataset.plot = JSON.stringify([g.x0, g.y0, g.w, g.h, INSET]);
   };
   let colors = { key: null, css: [] };  // the shade's colours, kept while it is unchanged

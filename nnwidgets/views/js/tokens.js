@@ -1,12 +1,12 @@
 import {
-  arr, divergingRGB, follow, inNextFrame, tickLabel, ticks, tippedCanvas, valuesTable,
+  BAR_TICKS, arr, colorBar, divergingRGB, follow, inNextFrame, tippedCanvas, valuesTable,
 } from "./common.js";
 
 // A tokenised sentence as a row of word chips (wrapping onto more lines when narrow), each
 // chip's background the diverging colour of its token's value over ±max(|lo|, |hi|), under a
 // title and over a small colour bar. Unknown words (read as <unk> by the model) get a dashed
 // border, a "?" and a note. Every text is set through textContent: tokens are user input.
-export const BAR_W = 160, BAR = 8, BAR_TICKS = 14, LABEL = 14, PAD = 6;
+export const BAR_W = 160, BAR = 8, LABEL = 14, PAD = 6;
 export const INK_FLIP = 0.55;  // |f| from which a chip's text is white, not dark
 // A chip's look for `v` over [lo, hi]: its background [r, g, b] and its text colour; a value
 // that is not finite (or a token without one) is grey.
@@ -30,24 +30,9 @@ export function valueText(v) {
 export function tipText(word, v) {
   return `${word} · ${v === undefined ? "no value" : v.toPrecision(4)}`;
 }
-// The colour bar (lo .. hi on the diverging scheme), its tick labels and title, at (x, y)
+// The colour bar under the chips (lo .. hi coloured as the chips are), w px wide at (x, y)
 export function drawBar(ctx, x, y, w, lo, hi, label) {
-  const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-  for (let i = 0; i < w; i++) {
-    ctx.fillStyle = `rgb(${divergingRGB((lo + ((i + 0.5) / w) * (hi - lo)) / m).join(",")})`;
-    ctx.fillRect(x + i, y, 1, BAR);
-  }
-  ctx.strokeStyle = "#aaa"; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, BAR - 1);
-  ctx.fillStyle = "#444"; ctx.textBaseline = "top"; ctx.textAlign = "center";
-  const marks = hi > lo ? ticks(lo, hi).filter((t) => t >= lo && t <= hi) : [lo];
-  const every = Math.max(1, Math.ceil(marks.length / Math.max(2, Math.floor(w / 40))));
-  marks.forEach((t, k) => {
-    if (k % every) return;
-    const tx = x + (hi > lo ? ((t - lo) / (hi - lo)) * w : w / 2);
-    ctx.fillRect(tx, y + BAR, 1, 3);
-    ctx.fillText(tickLabel(t, m), tx, y + BAR + 3);
-  });
-  if (label) { ctx.fillStyle = "#333"; ctx.fillText(label, x + w / 2, y + BAR + BAR_TICKS); }
+  colorBar(ctx, { x, y, w, h: BAR, lo, hi, color: (v) => chipColor(v, lo, hi).rgb, label });
 }
 const CHIP = "display:inline-block;margin:2px 3px;padding:2px 7px;border-radius:4px;" +
   "font:13px/18px sans-serif;cursor:default;border:1px solid rgba(0,0,0,0.18)";

@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { BLUE_DARK, PALE, RED, arr, diverging, inNextFrame, steady, ticks } from "../common.js";
+import {
+  BAR_TICKS, BLUE_DARK, PALE, RED, arr, barTicks, colorBar, diverging, endTicks, inNextFrame,
+  steady, ticks,
+} from "../common.js";
 
 test("arr reads a DataView in place when aligned", () => {
   const f = new Float32Array([1.5, -2, 3]);
@@ -70,4 +73,68 @@ test("inNextFrame draws once per frame however often it is called", () => {
   } finally {
     delete globalThis.requestAnimationFrame;
   }
+});
+
+test("barTicks: round values inside the range, at their place on the bar, one per ~40 px", () => {
+  const marks = barTicks(-0.9, 0.9, 160);
+  assert.deepEqual(marks.map((m) => m.text), ["−0.5", "0", "0.5"]);
+  for (const m of marks) assert.equal(m.align, "center");
+  assert.deepEqual(marks.map((m) => +m.x.toFixed(6)), [160 * 0.4 / 1.8, 80, 160 * 1.4 / 1.8]
+    .map((x) => +x.toFixed(6)));
+  const wide = barTicks(0, 10, 400), narrow = barTicks(0, 10, 80);  // 0, 2, ..., 10
+  assert.deepEqual(wide.map((m) => m.text), ["0", "2", "4", "6", "8", "10"]);
+  assert.deepEqual(wide.map((m) => m.x), [0, 80, 160, 240, 320, 400]);
+  assert.deepEqual(narrow.map((m) => m.text), ["0", "6"]);  // every third: two fit in 80 px
+  for (const m of barTicks(-3e-6, 2e-5, 200)) assert.ok(m.x >= 0 && m.x <= 200);
+  assert.ok(barTicks(-3e-6, 2e-5, 200).every((m) => m.text.endsWith("µ") || m.text === "0"));
+});
+
+test("barTicks: an empty range has one label, its value, in the middle", () => {
+  assert.deepEqual(barTicks(0.5, 0.5, 120), [{ x: 60, text: "0.5", align: "center" }]);
+  assert.deepEqual(barTicks(0, 0, 100), [{ x: 50, text: "0", align: "center" }]);
+});
+
+test("endTicks: −limit at the left end, 0 in the middle, +limit at the right end", () => {
+  assert.deepEqual(endTicks(3.9, 256), [{ x: 0, text: "−3.9", align: "left" },
+    { x: 128, text: "0", align: "center" }, { x: 256, text: "+3.9", align: "right" }]);
+  assert.equal(endTicks(2e-5, 10)[2].text, "+20µ");
+});
+
+// A 2-D context that records what is drawn: ["rect", x, y, w, h, fill], ["text", t, x, y, align]
+function recorder() {
+  const calls = [];
+  const ctx = {
+    fillStyle: "", strokeStyle: "", lineWidth: 0, textAlign: "", textBaseline: "",
+    fillRect(x, y, w, h) { calls.push(["rect", x, y, w, h, this.fillStyle]); },
+    strokeRect(x, y, w, h) { calls.push(["frame", x, y, w, h, this.strokeStyle]); },
+    fillText(t, x, y) { calls.push(["text", t, x, y, this.textAlign]); },
+  };
+  return { ctx, calls };
+}
+
+test("colorBar: a column per px coloured at its centre, a frame, notched ticks, the label", () => {
+  const { ctx, calls } = recorder(), seen = [];
+  const color = (v) => { seen.push(v); return v < 0 ? [255, 0, 0] : "#00f"; };
+  colorBar(ctx, { x: 10, y: 20, w: 4, h: 8, lo: -2, hi: 2, color, label: "weight" });
+  assert.deepEqual(seen, [-1.5, -0.5, 0.5, 1.5]);
+  assert.deepEqual(calls.slice(0, 5), [
+    ["rect", 10, 20, 1, 8, "rgb(255,0,0)"], ["rect", 11, 20, 1, 8, "rgb(255,0,0)"],
+    ["rect", 12, 20, 1, 8, "#00f"], ["rect", 13, 20, 1, 8, "#00f"],
+    ["frame", 10.5, 20.5, 3, 7, "#aaa"]]);
+  const marks = barTicks(-2, 2, 4), texts = calls.filter((c) => c[0] === "text");
+  assert.deepEqual(texts.slice(0, -1).map((c) => c.slice(1, 4)),
+    marks.map((m) => [m.text, 10 + m.x, 31]));  // 3 px under the strip
+  assert.deepEqual(calls.filter((c) => c[0] === "rect" && c[4] === 3).map((c) => c[1]),
+    marks.map((m) => 10 + m.x));  // a notch on each
+  assert.deepEqual(texts.at(-1), ["text", "weight", 12, 28 + BAR_TICKS, "center"]);
+});
+
+test("colorBar: grey where the scheme has no colour; given marks, no label, centred notch", () => {
+  const { ctx, calls } = recorder();
+  colorBar(ctx, { x: 0, y: 0, w: 2, h: 9, lo: -1, hi: 1, color: () => null,
+    marks: endTicks(1, 2) });
+  assert.deepEqual(calls.slice(0, 2).map((c) => c[5]), ["rgb(221,221,221)", "rgb(221,221,221)"]);
+  assert.deepEqual(calls.filter((c) => c[0] === "text").map((c) => [c[1], c[2], c[4]]),
+    [["−1", 0, "left"], ["0", 1, "center"], ["+1", 2, "right"]]);
+  assert.deepEqual(calls.filter((c) => c[0] === "rect" && c[4] === 3).map((c) => c[1]), [1]);
 });
