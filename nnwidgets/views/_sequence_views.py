@@ -34,8 +34,42 @@ def _step_caption(state: ExplorerState, what: str) -> str:
     """A text's words by step index, for the heat maps' step axes."""
     if state.input_kind != "text":
         return ""
-    words = " · ".join(f"{i} {w}" for i, w in enumerate(state.words))
-    return f'<div class="nnw-note nnw-step-words">{what}: {words}</div>' if words else ""
+    words = " · ".join(f"{i} {_escape(w)}" for i, w in enumerate(state.words))
+    if not words:  # an empty text: the maps show the one padding step the model reads
+        return '<div class="nnw-note nnw-step-words">no words: step 0 is padding</div>'
+    return f'<div class="nnw-note nnw-step-words">{what}: {words}</div>'
+
+
+def _count(n: int, what: str) -> str:
+    """``"1 step"``, ``"5 steps"``."""
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+#: A column of a tab's row: its own width (not stretched to share the row), a gap on its right;
+#: the row wraps them under each other on a narrow page.
+_COLUMN = {"flex": "0 0 auto", "margin": "0 24px 8px 0"}
+
+
+def _map_height(units: int) -> int:
+    """A units x steps map's box height in px: 10 a unit, within 300 to 640.
+
+    A short sentence's few step columns get cells wide enough for their indices.
+    """
+    return int(min(640, max(300, 10 * units)))
+
+
+def _inner_look(name: str) -> tuple[str, tuple[float, float] | None, str]:
+    """How an inner layer's map is coloured: (scheme, fixed range or None, colour bar title).
+
+    Sigmoid gates on viridis over [0, 1]; tanh candidates and cell states around 0 over ±1;
+    anything else (a transformer block's MLP) around 0 over its own values (range None).
+    """
+    part = name.rsplit(".", 1)[-1]
+    if part.endswith("_gate"):
+        return "viridis", (0.0, 1.0), "gate value"
+    if part in ("candidate", "cell"):
+        return "diverging", (-1.0, 1.0), "value (tanh)"
+    return "diverging", None, "activation"
 
 
 class SequenceInput(StateView, W.VBox):
@@ -59,7 +93,8 @@ class SequenceInput(StateView, W.VBox):
                 continuous_update=True,
                 placeholder="type a sentence",
                 description="text",
-                layout={"width": "100%", "max_width": "460px"},
+                # "auto" fills the box minus the widget's margins ("100%" overflowed by them)
+                layout={"width": "auto"},
             )
             self.text.add_class("nnw-text-input")
             self.text.observe(self._typed, names="value")
@@ -84,6 +119,8 @@ class SequenceInput(StateView, W.VBox):
         self._owned = list(children)
         self._redraw(None)
         self._watch(self._redraw, "version")
+        if self.text is not None:  # room to type a sentence; chips wrap inside it
+            kwargs.setdefault("layout", {"width": "440px", "max_width": "100%"})
         super().__init__(children, **kwargs)
         self.add_class("nnw-sequence-input")
 
@@ -170,7 +207,11 @@ class HiddenStateView(StateView, W.VBox):
             options=states, value=(recurrent or states[::-1] or [None])[0], description="states"
         )
         self.gates = W.Dropdown(options=gates, value=gates[0] if gates else None)
-        self.gates.description = "gate"
+        # a recurrent layer's gates, or (a transformer) its blocks' MLP layers
+        mlp = bool(gates) and all(g.endswith(".mlp") for g in gates)
+        self.gates.description = "MLP" if mlp else "gate"
+        for menu in (self.states, self.gates):
+            menu.layout = {"width": "300px", "max_width": "100%"}
         self.state_map = MatrixCanvas(
             auto_range=True, color_label="state", width_px=380, height_px=300
         )
@@ -178,9 +219,9 @@ class HiddenStateView(StateView, W.VBox):
             scheme="viridis", color_label="gate value", width_px=380, height_px=300
         )
         self.gate_map.color_range(0.0, 1.0)
-        maps: list[W.Widget] = [W.VBox([self.states, self.state_map])]
+        maps: list[W.Widget] = [W.VBox([self.states, self.state_map], layout=_COLUMN)]
         if gates:
-            maps.append(W.VBox([self.gates, self.gate_map]))
+            maps.append(W.VBox([self.gates, self.gate_map], layout=_COLUMN))
         children: list[W.Widget] = [W.HBox(maps, layout={"flex_flow": "row wrap"})]
         if not states:
             children = [W.HTML('<div class="nnw-note">this model has no sequence layer</div>')]
@@ -199,12 +240,19 @@ class HiddenStateView(StateView, W.VBox):
             if not name:
                 continue
             values = f32(s.activations[name])[:steps].T  # units x steps
-            gate = name.rsplit(".", 1)[-1].replace("_", " ") if "." in name else ""
+            units = values.shape[0]
             with plot.hold_sync():
+                plot.height_px = _map_height(units)
+                if plot is self.gate_map:  # gates, tanh values or an MLP: each its own range
+                    scheme, fixed, label = _inner_look(name)
+                    plot.scheme, plot.color_label = scheme, label
+                    plot.auto_range = fixed is None
+                    if fixed is not None:
+                        plot.color_range(*fixed)
                 plot.show(values, labels=("step", "unit"))
-                plot.title = f"{name}: {values.shape[0]} units × {steps} steps"
-                if gate == "cell":
-                    plot.title = f"{name}: tanh(cell state), {values.shape[0]} units"
+                plot.title = f"{name}: {_count(units, 'unit')} × {_count(steps, 'step')}"
+                if name.endswith(".cell"):
+                    plot.title = f"{name}: tanh(cell state), {_count(units, 'unit')}"
                 plot.caption = _step_caption(s, "steps")
                 plot.table_class = f"nnw-state-values nnw-layer-{name.replace('.', '-')}"
                 plot.table_version = s.version
@@ -234,11 +282,17 @@ class AttentionView(StateView, W.VBox):
                 plot.title = f"head {h}"
                 self.heads[(name, h)] = plot
                 small.append(plot)
-            rows.append(W.VBox([W.HTML(f"<b>{name}</b>"), W.HBox(small)]))
-        options = [(f"{n} · head {h}", f"{n}|{h}") for n, h in self.heads]
+            heads = W.HBox(small, layout={"flex_flow": "row wrap"})
+            rows.append(W.VBox([W.HTML(f"<b>{_escape(name)}</b>"), heads]))
+        # short labels ("block_1 · head 0"), each button as wide as its label: none cut off
+        options = [(f"{_layer_label(n)} · head {h}", f"{n}|{h}") for n, h in self.heads]
+        tips = [f"{n} · head {h}" for n, h in self.heads]
         if names:
             options.append(("rollout (all layers)", "rollout"))
-        self.pick = W.ToggleButtons(options=options, description="enlarge")
+            tips.append("attention rollout over all layers")
+        self.pick = W.ToggleButtons(
+            options=options, tooltips=tips, description="enlarge", style={"button_width": "auto"}
+        )
         self.pick.add_class("nnw-attention-pick")
         self.large = MatrixCanvas(
             scheme="viridis",
@@ -249,7 +303,10 @@ class AttentionView(StateView, W.VBox):
         self.large.color_range(0.0, 1.0)
         children: list[W.Widget] = [
             W.HBox(
-                [W.VBox(rows), W.VBox([self.pick, self.large])],
+                [
+                    W.VBox(rows, layout=_COLUMN),
+                    W.VBox([self.pick, self.large], layout={**_COLUMN, "max_width": "100%"}),
+                ],
                 layout={"flex_flow": "row wrap"},
             )
         ]
@@ -279,9 +336,16 @@ class AttentionView(StateView, W.VBox):
         with self.large.hold_sync():
             self.large.show(values, labels=("key", "query"))
             self.large.title = f"{title} (query × key)"
+            if s.input_kind == "text" and not s.words:  # the padding step attends to nothing
+                self.large.title = f"{title}: no words, nothing to attend to"
             self.large.caption = _step_caption(s, "tokens" if s.input_kind == "text" else "")
             self.large.table_class = "nnw-attention-values"
             self.large.table_version = s.version
+
+
+def _layer_label(name: str) -> str:
+    """An attention layer's name without its ``.attention`` part: ``block_1``."""
+    return name.removesuffix(".attention") or name
 
 
 def _attention_entries(state: ExplorerState) -> list[str]:

@@ -15,6 +15,7 @@ import json
 import os
 import pathlib
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -518,3 +519,26 @@ def screenshot(page: Any, name: str) -> pathlib.Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextlib.contextmanager
+def serving(start: Any, directory: pathlib.Path, work: pathlib.Path, name: str) -> Any:
+    """A module's server: ``start(directory, work)``, stopped at the end, its log kept.
+
+    A server that does not start fails the tests (never skips them); the log is copied to
+    ``ARTIFACTS / f"{name}-{kind}-server.log"``.
+    """
+    import pytest
+
+    try:
+        srv, problem = start(directory, work), None
+    except RuntimeError as e:
+        srv, problem = None, str(e)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(srv.log, ARTIFACTS / f"{name}-{srv.kind}-server.log")

@@ -12,7 +12,6 @@ Screenshots: ``test-artifacts/layout-<server>-<notebook>-<width>*.png``.
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 
@@ -54,28 +53,19 @@ def layout_dir(tmp_path_factory):
     return _write_notebooks(tmp_path_factory.mktemp("layout-notebooks"))
 
 
-@contextlib.contextmanager
-def _serving(start, layout_dir, work):
-    srv = start(layout_dir, work)
-    try:
-        yield srv
-    finally:
-        srv.stop()
-        nb.ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copyfile(srv.log, nb.ARTIFACTS / f"layout-{srv.kind}-server.log")
-
-
 @pytest.fixture(scope="module")
 def voila(layout_dir, tmp_path_factory):
     """One Voila server for the module (each page load starts its own kernel)."""
-    with _serving(nb.start_voila, layout_dir, tmp_path_factory.mktemp("layout-voila")) as srv:
+    work = tmp_path_factory.mktemp("layout-voila")
+    with nb.serving(nb.start_voila, layout_dir, work, "layout") as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
 def lab(layout_dir, tmp_path_factory):
     """One JupyterLab server for the module."""
-    with _serving(nb.start_lab, layout_dir, tmp_path_factory.mktemp("layout-lab")) as srv:
+    work = tmp_path_factory.mktemp("layout-lab")
+    with nb.serving(nb.start_lab, layout_dir, work, "layout") as srv:
         yield srv
 
 
