@@ -59,6 +59,15 @@ def test_text_sets_the_token_ids_and_names_unknown_words(text_app):
     assert s.error == ""
 
 
+def test_an_empty_sentence_says_so_instead_of_an_all_zero_map(text_app):
+    s = text_app.state
+    s.text = ""
+    assert s.words == () and s.notice.startswith("no words yet: type a sentence")
+    assert "all zero" not in s.notice and s.error == ""
+    s.text = "good"
+    assert s.notice == ""
+
+
 def test_ids_set_directly_show_as_their_words(text_app):
     s = text_app.state
     s.x = s.dataset.X_test[3]

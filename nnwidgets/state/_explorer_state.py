@@ -864,7 +864,9 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         # relative to the outputs' scale: sampling methods (LIME, KernelSHAP) fit a constant
         # model with rounding noise (~1e-12), not exact zeros
         scale = max(1.0, float(np.max(np.abs(logits))))
-        if float(np.max(np.abs(attribution), initial=0.0)) <= 1e-6 * scale:
+        if self.input_kind == "text" and not self.words:
+            notes.append("no words yet: type a sentence (the prediction is the empty one's)")
+        elif float(np.max(np.abs(attribution), initial=0.0)) <= 1e-6 * scale:
             notes.append(
                 "attribution is all zero: the model is constant here or not differentiable "
                 "(argmax, round, stop_gradient, a dead ReLU layer)"
