@@ -7,7 +7,7 @@ import numpy as np
 
 from ..state import ExplorerState
 from ._bars_canvas import BarsCanvas
-from ._base import StateView
+from ._base import StateView, layer_entries
 from ._convert import block_peak, f32
 
 #: A layer with more values than this draws each bar as the peak of a block of neurons.
@@ -26,7 +26,7 @@ class ActivationView(StateView, W.HBox):
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
         self.state = state
-        names = list(state.activations)
+        names = [n for n, _ in layer_entries(state.model)]
         sizes = [f32(state.activations[n]).size for n in names]
         self.blocks = dict(zip(names, (-(-n // MAX_BARS) for n in sizes)))
         bars = [-(-n // b) for n, b in zip(sizes, self.blocks.values())]

@@ -137,6 +137,20 @@ class ControlLink:
             self.widget.unobserve(self._take, names="value")
 
 
+def layer_entries(model: Any) -> list[tuple[str, tuple[int, ...]]]:
+    """``(name, shape)`` of the layers the activations panel and the network graph show.
+
+    Every trace entry but a sequence layer's parts (gates, a block's MLP, attention weights):
+    the hidden-states and attention tabs show those.
+    """
+    names = model.layer_names
+    shapes = getattr(model, "layer_shapes", None) or [(n,) for n in model.layer_sizes]
+    kinds = getattr(model, "layer_kinds", None) or ("",) * len(names)
+    return [
+        (n, tuple(s)) for n, s, k in zip(names, shapes, kinds) if k not in ("gate", "attention")
+    ]
+
+
 def set_changed(widget: Any, values: dict[str, Any]) -> None:
     """Assign each of ``values`` that differs from the widget's own.
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models import param_groups
 from ..state import ExplorerState
-from ._base import StateView, set_changed
+from ._base import StateView, layer_entries, set_changed
 from ._convert import f32
 from ._network_canvas import NetworkCanvas
 
@@ -35,6 +35,7 @@ class StructureView(StateView, W.VBox):
 
     def __init__(self, state: ExplorerState, k: int = TOP_K, **kwargs: object) -> None:
         self.state, self.k = state, k
+        self._entries = layer_entries(state.model)  # a sequence layer's parts: their own tabs
         self.mode = W.ToggleButtons(options=["weights", "gradients"], description="links")
         self.mode.observe(self._redraw, names="value")
         self.canvas = NetworkCanvas(
@@ -51,7 +52,7 @@ class StructureView(StateView, W.VBox):
     def _columns(self) -> list[tuple[str, np.ndarray]]:
         s = self.state
         return [("input", f32(s.x).ravel())] + [
-            (n, f32(s.activations[n]).ravel()) for n in s.model.layer_names
+            (n, f32(s.activations[n]).ravel()) for n, _ in self._entries
         ]
 
     def _links(self, columns: list[tuple[str, np.ndarray]], shown: list[np.ndarray]) -> list:
@@ -103,7 +104,7 @@ class StructureView(StateView, W.VBox):
         if cached is not None and cached[0] is model:
             return cached[1]
         # feature maps and other non-vector layers: a box with their shape, no links
-        shapes = [tuple(self.state.input_shape), *model.layer_shapes]
+        shapes = [tuple(self.state.input_shape), *(shape for _, shape in self._entries)]
         boxes = [k for k, shape in enumerate(shapes) if len(shape) != 1]
         fixed = {
             "column_names": [name for name, _ in columns],
