@@ -389,7 +389,13 @@ class Sequential:
 
     def name_leaf(self, path: tuple[Any, ...]) -> tuple[str, str]:
         """``(layer name, parameter name)`` of a parameter's key path in ``init``'s tuple."""
-        return self._bases[int(key_name(path[0]))], key_name(path[-1])  # type: ignore[attr-defined]
+        index, bases = int(key_name(path[0])), self._bases  # type: ignore[attr-defined]
+        if not 0 <= index < len(bases):
+            raise ValueError(
+                f"params: expected a leaf of one of this model's {len(bases)} layers, got one "
+                f"of layer {index} (parameters of another network?)"
+            )
+        return bases[index], key_name(path[-1])
 
     @property
     def n_outputs(self) -> int:
