@@ -19,6 +19,20 @@ How each kind is read (the framework is imported only when the model is one of i
 - A plain function ``f(params, x)``: the layers it marks with ``nnwidgets.tap``; Linen and
   Haiku modules it calls are recorded too.
 
+Sequence layers show in the "hidden states" and "attention" tabs (``layer_kinds``):
+
+- recurrent layers (Linen / NNX ``RNN`` and ``Bidirectional`` over any cell; a module of
+  yours that scans an Equinox ``LSTMCell`` / ``GRUCell``; Haiku ``RNNCore``) are ``"state"``
+  entries: their outputs ``(T, units)``. The cell's steps run inside a scan: they are not
+  recorded (see ``nnwidgets.tap`` for states you scan yourself);
+- attention modules (Linen ``MultiHeadDotProductAttention`` / ``SelfAttention``, NNX
+  ``MultiHeadAttention``, Equinox ``MultiheadAttention``) are a ``"state"`` entry (their
+  output) after an ``"attention"`` entry ``<module path>.weights``: the weights
+  ``(T_query, T_key, heads)`` of that call (Flax: the ``module=`` argument its
+  ``attention_fn`` sows them with; Equinox: computed from the heads its ``process_heads``
+  hook is given). Their projections are parts of them, not layers of their own;
+- a function marks its own: ``tap(name, value, kind="attention")``.
+
 A model that takes a batch axis is detected (or declared with ``batched=True``) and called
 with a batch of one. Which function follows a layer (ReLU, tanh, sigmoid, GELU, softplus)
 is recognised from one trace on the data: the layer then shows its pre-activation and its
@@ -30,6 +44,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import inspect
 import math
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -41,7 +57,7 @@ import numpy as np
 
 from ._layers import ACTIVATIONS, LayerValues
 from ._param_groups import key_name, param_groups
-from ._tap import active, is_float_array, recording
+from ._tap import Call, Recording, active, is_float_array, recording
 
 Array = jax.Array
 
@@ -71,17 +87,190 @@ def kind_of(model: Any) -> str:
     return "function" if callable(model) else ""
 
 
-def _record(name: str, kind: str, args: tuple[Any, ...], out: Any) -> Any:
-    """Record a submodule's array output in the active recording (if any)."""
+def _record(
+    name: str,
+    kind: str,
+    args: tuple[Any, ...],
+    out: Any,
+    declared: str = "",
+    *,
+    carry: bool = False,
+) -> Any:
+    """Record a submodule's array output in the active recording (if any).
+
+    ``carry``: a recurrent layer may return ``(carry, outputs)``; its outputs are recorded.
+    A module called inside a scan / vmap body, or returning no array, is only noted.
+    """
     rec = active()
-    if rec is None or not is_float_array(out):
+    if rec is None:
+        return out
+    if carry and isinstance(out, tuple) and len(out) == 2 and is_float_array(out[1]):
+        return (out[0], _record(name, kind, args, out[1], declared))
+    if rec.inside_transform() or not is_float_array(out):
+        rec.note(name, declared)
         return out
     given = args[0] if args and is_float_array(args[0]) else None
-    return rec.add(name, out, kind, given)
+    return rec.add(name, out, kind, given, declared)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Roles:
+    """A framework's sequence building blocks, by class (only of frameworks imported)."""
+
+    framework: str = ""
+    recurrent: tuple[type, ...] = ()  # layers over time: (T, U) or (carry, outputs)
+    cells: tuple[type, ...] = ()  # one step of a recurrent layer (scanned)
+    attention: tuple[type, ...] = ()
+    embedding: tuple[type, ...] = ()
+
+    def declared(self, module: Any) -> str:
+        """The kind a module's output is declared as (``""``: read from its shape)."""
+        if isinstance(module, (*self.recurrent, *self.cells, *self.attention)):
+            return "state"
+        if isinstance(module, self.embedding):
+            return "embedding"
+        return ""
+
+    def call(self, module: Any, name: str, run: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        """``run(*args, **kwargs)`` (the module's call) with its output recorded as ``name``.
+
+        An attention module's weights are recorded first, as ``name.weights``.
+        """
+        rec = active()
+        with rec.within(name) if rec is not None else contextlib.nullcontext():
+            if isinstance(module, self.attention):
+                if self.framework == "equinox":
+                    out = run(*args, **_eqx_attention_kwargs(name, args, kwargs))
+                else:
+                    with _flax_attention_weights(module, name):
+                        out = run(*args, **kwargs)
+            else:
+                out = run(*args, **kwargs)
+        kind = type(module).__name__
+        carry = isinstance(module, self.recurrent)
+        return _record(name, kind, args, out, self.declared(module), carry=carry)
+
+
+def _classes(namespace: Any, *names: str) -> tuple[type, ...]:
+    """The classes of ``namespace`` called ``names`` that this version has."""
+    found = (getattr(namespace, n, None) for n in names)
+    return tuple(c for c in found if isinstance(c, type))
+
+
+def _roles(framework: str) -> _Roles:
+    """The sequence building blocks of ``framework`` (imported by the user already)."""
+    if framework in ("flax.linen", "flax.nnx"):  # the same names, but the attention module's
+        space = sys.modules[framework]
+        attention = (
+            "MultiHeadDotProductAttention" if framework == "flax.linen" else "MultiHeadAttention"
+        )
+        return _Roles(
+            framework,
+            recurrent=_classes(space, "RNN", "Bidirectional"),
+            cells=_classes(space, "RNNCellBase"),
+            attention=_classes(space, attention),
+            embedding=_classes(space, "Embed"),
+        )
+    if framework == "equinox":
+        eqx_nn = sys.modules["equinox"].nn
+        return _Roles(
+            framework,
+            cells=_classes(eqx_nn, "LSTMCell", "GRUCell"),
+            attention=_classes(eqx_nn, "MultiheadAttention"),
+            embedding=_classes(eqx_nn, "Embedding"),
+        )
+    if framework == "haiku":
+        hk = sys.modules["haiku"]
+        return _Roles(framework, cells=_classes(hk, "RNNCore"), embedding=_classes(hk, "Embed"))
+    return _Roles(framework)
+
+
+class _Sower:
+    """Stands for a Flax attention module in its ``attention_fn(..., module=)``.
+
+    The weights it sows are recorded as ``<path>.weights`` (then sown into the module, if
+    the call was given one: ``sow_weights=True``).
+    """
+
+    def __init__(self, name: str, module: Any) -> None:
+        self.name, self.module = name, module
+
+    def sow(self, collection: Any, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if is_float_array(value) and value.ndim >= 3:  # (batch..., heads, T_query, T_key)
+            weights = jnp.moveaxis(value, -3, -1)
+            _record(f"{self.name}.weights", "attention weights", (), weights, "attention")
+        if self.module is not None:
+            return self.module.sow(collection, name, value, *args, **kwargs)
+        return False
 
 
 @contextlib.contextmanager
-def _patched_calls(modules: Mapping[int, tuple[str, Any]]) -> Iterator[None]:
+def _flax_attention_weights(module: Any, name: str) -> Iterator[None]:
+    """While inside, ``module``'s ``attention_fn`` records the attention weights it computes.
+
+    Flax's ``dot_product_attention`` (Linen and NNX) sows its weights into the module given
+    as ``module=``; a ``_Sower`` is given instead, for this call only. An ``attention_fn``
+    without that argument records nothing.
+    """
+    original = getattr(module, "attention_fn", None)
+    try:
+        takes_module = "module" in inspect.signature(original).parameters  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        takes_module = False
+    if not takes_module:
+        yield
+        return
+
+    @functools.wraps(original)  # type: ignore[arg-type]
+    def attention_fn(*args: Any, module: Any = None, **kwargs: Any) -> Any:
+        return original(*args, module=_Sower(name, module), **kwargs)  # type: ignore[misc]
+
+    own = "attention_fn" in vars(module)
+    object.__setattr__(module, "attention_fn", attention_fn)  # a frozen Linen module too
+    try:
+        yield
+    finally:
+        if own:
+            object.__setattr__(module, "attention_fn", original)
+        else:
+            object.__delattr__(module, "attention_fn")
+
+
+def _eqx_attention_kwargs(name: str, args: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of an ``eqx.nn.MultiheadAttention`` call that record its weights.
+
+    Its ``process_heads`` hook (after the user's own, if any) gets the query and key heads
+    ``(T, heads, size)``; the weights are computed from them as the module does (Equinox's
+    ``dot_product_attention_weights`` per head, with the call's mask).
+    """
+    mask = kwargs.get("mask", args[3] if len(args) > 3 else None)
+    user = kwargs.get("process_heads")
+    try:
+        from equinox.nn._attention import dot_product_attention_weights as weights_of
+    except ImportError:  # another Equinox layout: the same formula
+        weights_of = _attention_weights
+
+    def process_heads(q: Array, k: Array, v: Array) -> tuple[Array, Array, Array]:
+        if user is not None:
+            q, k, v = user(q, k, v)
+        axis = 0 if mask is not None and jnp.ndim(mask) == 3 else None  # (heads, T_q, T_k)
+        weights = jax.vmap(weights_of, in_axes=(1, 1, axis), out_axes=-1)(q, k, mask)
+        _record(f"{name}.weights", "attention weights", (), weights, "attention")
+        return q, k, v
+
+    return {**kwargs, "process_heads": process_heads}
+
+
+def _attention_weights(q: Array, k: Array, mask: Array | None = None) -> Array:
+    """softmax(q kᵀ / √d) over the keys, masked keys at the lowest float: ``(T_q, T_k)``."""
+    logits = (q / math.sqrt(q.shape[-1])) @ k.T
+    if mask is not None:
+        logits = jnp.where(mask, logits, jnp.finfo(logits.dtype).min)
+    return jax.nn.softmax(logits.astype(jnp.float32)).astype(logits.dtype)
+
+
+@contextlib.contextmanager
+def _patched_calls(modules: Mapping[int, tuple[str, Any]], roles: _Roles) -> Iterator[None]:
     """While inside, calling one of ``modules`` (by id) records its output under its path.
 
     NNX and Equinox have no method interceptors: the classes' ``__call__`` are wrapped for
@@ -102,10 +291,10 @@ def _patched_calls(modules: Mapping[int, tuple[str, Any]]) -> Iterator[None]:
                 return __original(self, *args, **kwargs)
             inside.add(key)
             try:
-                out = __original(self, *args, **kwargs)
+                run = functools.partial(__original, self)
+                return roles.call(self, modules[key][0], run, args, kwargs)
             finally:
                 inside.discard(key)
-            return _record(modules[key][0], type(self).__name__, args, out)
 
         saved.append((cls, cls.__dict__.get("__call__", missing)))
         cls.__call__ = wrapper  # type: ignore[method-assign]
@@ -147,25 +336,31 @@ def _interceptors() -> contextlib.ExitStack:
     stack = contextlib.ExitStack()
     linen = sys.modules.get("flax.linen")
     if linen is not None:
+        linen_roles = _roles("flax.linen")
+        inside: set[int] = set()  # a module calling its own parent's __call__ (SelfAttention)
 
         def linen_hook(next_fun: Any, args: Any, kwargs: Any, context: Any) -> Any:
-            out = next_fun(*args, **kwargs)
-            path = context.module.path
-            if context.method_name != "__call__" or not path:
-                return out
+            module = context.module
+            path = module.path
+            if context.method_name != "__call__" or not path or id(module) in inside:
+                return next_fun(*args, **kwargs)
             name = ".".join(str(p) for p in path)
-            return _record(name, type(context.module).__name__, args, out)
+            inside.add(id(module))
+            try:
+                return linen_roles.call(module, name, next_fun, args, kwargs)
+            finally:
+                inside.discard(id(module))
 
         stack.enter_context(linen.intercept_methods(linen_hook))
     hk = sys.modules.get("haiku")
     if hk is not None:
+        haiku_roles = _roles("haiku")
 
         def haiku_hook(next_fun: Any, args: Any, kwargs: Any, context: Any) -> Any:
-            out = next_fun(*args, **kwargs)
             if context.method_name != "__call__":
-                return out
+                return next_fun(*args, **kwargs)
             module = context.module
-            return _record(module.module_name, type(module).__name__, args, out)
+            return haiku_roles.call(module, module.module_name, next_fun, args, kwargs)
 
         stack.enter_context(hk.intercept_methods(haiku_hook))
     return stack
@@ -174,6 +369,7 @@ def _interceptors() -> contextlib.ExitStack:
 def _nnx_call(module: Any) -> tuple[Callable[[Any, Array], Any], Any]:
     from flax import nnx
 
+    roles = _roles("flax.nnx")
     graphdef, state, rest = nnx.split(module, nnx.Param, ...)
     structure = jax.tree_util.tree_structure(state)
     params = nnx.to_pure_dict(state)
@@ -186,8 +382,11 @@ def _nnx_call(module: Any) -> tuple[Callable[[Any, Array], Any], Any]:
         raise ValueError(f"model: could not read the NNX module's parameters ({got} vs {want})")
 
     def call(p: Any, x: Array) -> Any:
+        # the other state rebuilt here too: its variables (an RNN's rng count) of this trace
         merged = nnx.merge(
-            graphdef, jax.tree_util.tree_unflatten(structure, jax.tree.leaves(p)), rest
+            graphdef,
+            jax.tree_util.tree_unflatten(structure, jax.tree.leaves(p)),
+            jax.tree.map(lambda v: v, rest),
         )
         if hasattr(merged, "eval"):
             merged.eval()  # dropout off, batch norm on its running statistics
@@ -196,7 +395,7 @@ def _nnx_call(module: Any) -> tuple[Callable[[Any, Array], Any], Any]:
             for path, m in nnx.iter_graph(merged)
             if path and isinstance(m, nnx.Module)
         }
-        with _patched_calls(modules):
+        with _patched_calls(modules, roles):
             return merged(x)
 
     return call, params
@@ -207,10 +406,11 @@ def _eqx_call(module: Any) -> tuple[Callable[[Any, Array], Any], Any]:
 
     module = eqx.nn.inference_mode(module)
     params, static = eqx.partition(module, eqx.is_inexact_array)
+    roles = _roles("equinox")
 
     def call(p: Any, x: Array) -> Any:
         merged = eqx.combine(p, static)
-        with _patched_calls(_eqx_submodules(merged)):
+        with _patched_calls(_eqx_submodules(merged), roles):
             return merged(x)
 
     return call, params
@@ -270,11 +470,14 @@ class LayerInfo:
 
     Attributes:
         name: module path (``layers.0``, ``Dense_0``, ``mlp/~/linear_0``) or tap name.
-        type: the module's class name (``"tap"`` for ``nnwidgets.tap``).
+        type: the module's class name (``"tap"`` for ``nnwidgets.tap``, ``"attention
+            weights"`` for the weights of an attention module).
         shape: per-example output shape as shown (feature maps as ``(H, W, C)``).
         activation: the function recognised after it (``"identity"`` if none).
         channels_first: the module's own output is ``(C, H, W)``.
         params: parameter values of its module.
+        kind: what it is (as ``Sequential.layer_kinds``): ``"dense"``, ``"conv"``,
+            ``"embedding"``, ``"state"``, ``"gate"`` or ``"attention"``.
     """
 
     name: str
@@ -283,6 +486,7 @@ class LayerInfo:
     activation: str
     channels_first: bool
     params: int
+    kind: str = "dense"
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -340,6 +544,19 @@ class UserModel:
         last = ("identity",) if self.output_layer else ()
         return (*(la.activation for la in self.layers), *last)
 
+    @property
+    def layer_kinds(self) -> tuple[str, ...]:
+        """What each layer is, in the order of ``layer_names`` (as ``Sequential.layer_kinds``).
+
+        ``"state"``: a recurrent layer's outputs ``(T, units)`` (or a final ``(units,)``) or
+        an attention module's outputs; ``"attention"``: an attention module's weights
+        ``(T_query, T_key, heads)`` (``<module path>.weights``); ``"embedding"``; what a
+        ``tap(..., kind=...)`` declared; otherwise ``"conv"`` for ``(H, W, C)`` values and
+        ``"dense"`` for the rest (and the ``output`` layer).
+        """
+        last = ("dense",) if self.output_layer else ()
+        return (*(la.kind for la in self.layers), *last)
+
     def name_leaf(self, path: tuple[Any, ...]) -> tuple[str, str]:
         """``(group, leaf)`` of a parameter's key path: its module path and its own name."""
         keys = [key_name(k) for k in path]
@@ -371,10 +588,12 @@ class UserModel:
             )
         return rows
 
-    def _raw(self, params: Any, x: Array, probes: Mapping[str, Any] | None) -> tuple[Any, list]:
+    def _raw(
+        self, params: Any, x: Array, probes: Mapping[str, Any] | None
+    ) -> tuple[Any, Recording]:
         with recording(probes) as rec:
             out = self.call(params, x[None] if self.batched else x)
-        return out, rec.entries
+        return out, rec
 
     def apply(
         self, params: Any, x: Array, taps: Mapping[str, Array] | None = None
@@ -397,9 +616,9 @@ class UserModel:
             if info[name].channels_first:
                 t = jnp.transpose(t, (2, 0, 1))
             probes[name] = t[None] if self.batched else t
-        out, entries = self._raw(params, x, probes)
+        out, rec = self._raw(params, x, probes)
         logits = _outputs(out, self.batched)
-        got = {e.name: e for e in entries}
+        got = {e.name: e for e in rec.entries}
         trace: dict[str, LayerValues] = {}
         for la in self.layers:
             if la.name not in got:
@@ -525,17 +744,31 @@ def _detect_batched(
     )
 
 
-def _probe(
-    model: UserModel, params: Any, examples: np.ndarray
-) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray | None, np.ndarray]], np.ndarray]:
-    """Trace ``examples`` once: names and kinds in call order, (inputs, outputs) per name."""
-    names: list[str] = []
-    kinds: list[str] = []
+@dataclasses.dataclass
+class _Probed:
+    """One trace of a few examples: what was recorded, in call order."""
+
+    names: list[str] = dataclasses.field(default_factory=list)
+    kinds: list[str] = dataclasses.field(default_factory=list)  # class names or "tap"
+    declared: list[str] = dataclasses.field(default_factory=list)
+    calls: list[Call] = dataclasses.field(default_factory=list)
+    values: dict[str, tuple[np.ndarray | None, np.ndarray]] = dataclasses.field(
+        default_factory=dict
+    )
+    outputs: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+
+
+def _probe(model: UserModel, params: Any, examples: np.ndarray) -> _Probed:
+    """Trace ``examples`` once: names, kinds and (inputs, outputs) per name, in call order."""
+    probed = _Probed()
 
     def one(x: Array) -> Any:
-        out, entries = model._raw(params, x, None)
-        names[:] = [e.name for e in entries]
-        kinds[:] = [e.kind for e in entries]
+        out, rec = model._raw(params, x, None)
+        entries = rec.entries
+        probed.names[:] = [e.name for e in entries]
+        probed.kinds[:] = [e.kind for e in entries]
+        probed.declared[:] = [e.declared for e in entries]
+        probed.calls[:] = rec.calls
         kept = [
             (
                 e.input[0] if model.batched and e.input is not None else e.input,
@@ -551,10 +784,12 @@ def _probe(
         out, kept = one(jnp.asarray(examples[0]))  # runs eagerly: one example
         out = out[None]
         kept = [(None if i is None else i[None], o[None]) for i, o in kept]
-    values = {
-        n: (None if i is None else np.asarray(i), np.asarray(o)) for n, (i, o) in zip(names, kept)
+    probed.values = {
+        n: (None if i is None else np.asarray(i), np.asarray(o))
+        for n, (i, o) in zip(probed.names, kept)
     }
-    return names, kinds, values, np.asarray(out)
+    probed.outputs = np.asarray(out)
+    return probed
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -661,28 +896,48 @@ def adapt(
 
 
 def _read_layers(model: UserModel, params: Any, examples: np.ndarray) -> UserModel:
-    """The layers of one trace: containers dropped, activations and layouts recognised."""
-    names, kinds, values, outputs = _probe(model, params, examples)
+    """The layers of one trace: containers dropped, activations, layouts and kinds read."""
+    probed = _probe(model, params, examples)
+    names, values, outputs = probed.names, probed.values, probed.outputs
+    kinds = dict(zip(names, probed.kinds))
+    declared = dict(zip(names, probed.declared))
     groups = param_groups(model, params)
     sep = "/" if model.kind == "haiku" else "."
+    weights = {n for n in names if declared[n] == "attention"}
+    for n in sorted(weights):
+        if not _attention_weights_fit(n, kinds[n], values[n][1]):
+            weights.discard(n)  # cross attention (T_query != T_key): not drawn
+            names = [m for m in names if m != n]
+    # a module's sequence layer (recurrent or attention) is one layer: its parts (cells,
+    # projections) are not shown, its attention weights are
+    sequence = {n.split("#")[0] for n in names if declared[n] == "state" and kinds[n] != "tap"}
+    enclosing = {c.name: set(c.enclosing) for c in probed.calls if c.recorded}
+    hidden = {n for n in names if n not in weights and enclosing.get(n, set()) & sequence}
+    shown = [n for n in names if n not in hidden]
+    parts = [n for n in shown if n not in weights]  # weights are not a module's children
     keep = [
-        (n, k)
-        for n, k in zip(names, kinds)
+        n
+        for n in shown
         if values[n][1].ndim >= 2  # (examples, ...): a per-example value
-        and not any(other.startswith(n + sep) for other in names if other != n)
+        and not any(other.startswith(n + sep) for other in parts if other != n)
     ]
+    # layers holding a recurrent cell that ran in a scan (not recorded) show its states
+    scanned = {
+        m for c in probed.calls if c.declared == "state" and not c.recorded for m in c.enclosing
+    }
     layers: list[LayerInfo] = []
     absorbed: set[str] = set()
     layout = model.channels_first_input
-    for i, (name, kind) in enumerate(keep):
+    for i, name in enumerate(keep):
         if name in absorbed:
             continue
         _, out = values[name]
         per = out.shape[1:]
         group = groups.get(name.split("#")[0], {})
+        attention = name in weights
         # channel-first feature maps, from the conv kernel: (out, in, kh, kw) vs (kh, kw, in, out)
         chw = False
-        if len(per) == 3:
+        if len(per) == 3 and not attention:
             kernels = [v for v in group.values() if np.ndim(v) == 4]
             if kernels:
                 k = np.shape(kernels[0])
@@ -690,22 +945,32 @@ def _read_layers(model: UserModel, params: Any, examples: np.ndarray) -> UserMod
             else:
                 chw = layout
         activation = "identity"
-        nxt = keep[i + 1] if i + 1 < len(keep) else None
-        if nxt is not None:
-            n_given, n_out = values[nxt[0]]
-            nxt_params = bool(groups.get(nxt[0].split("#")[0]))
-            if not nxt_params:  # an activation module (eqx.nn.Lambda(jax.nn.relu), ...)
+        nxt = next((n for n in keep[i + 1 :] if n not in weights), None)
+        if nxt is not None and not attention:
+            n_given, n_out = values[nxt]
+            nxt_params = bool(groups.get(nxt.split("#")[0]))
+            if not nxt_params and not declared[nxt]:  # an activation module (eqx Lambda)
                 found = _activation_after(out, [n_out])
                 if found:
                     activation = found
-                    absorbed.add(nxt[0])
+                    absorbed.add(nxt)
             if activation == "identity":
                 found = _activation_after(out, [n_given])
                 activation = found or "identity"
-        shown = (per[1], per[2], per[0]) if chw else per
+        shape = (per[1], per[2], per[0]) if chw else per
         count = sum(int(np.size(v)) for v in group.values()) if "#" not in name else 0
-        layers.append(LayerInfo(name, kind, tuple(shown), activation, chw, count))
-    order = [la.name for la in layers if la.name in groups]
+        if "#" not in name and (name in sequence or name in scanned):
+            count += _inner_params(name, groups, probed.calls, sep)  # its cell's, projections'
+        kind = declared[name]
+        if kind == "state" and kinds[name] != "tap" and len(shape) not in (1, 2):
+            kind = ""  # a recurrent module over something else than (T, features)
+        if not kind and len(shape) in (1, 2) and name in scanned:
+            kind = "state"
+        kind = kind or ("conv" if len(shape) == 3 else "dense")
+        layers.append(LayerInfo(name, kinds[name], tuple(shape), activation, chw, count, kind))
+    # parameter groups in the order the model used them (a scanned cell's too)
+    order = list(dict.fromkeys(c.name.split("#")[0] for c in probed.calls))
+    order = [g for g in order if g in groups]
     order += [g for g in groups if g not in order]
     output_layer = True
     if layers and layers[-1].shape == (model.n_outputs,):
@@ -721,6 +986,41 @@ def _read_layers(model: UserModel, params: Any, examples: np.ndarray) -> UserMod
         output_layer=output_layer,
         output_params=output_params if output_layer else 0,
     )
+
+
+def _inner_params(
+    name: str, groups: Mapping[str, Mapping[str, Any]], calls: list[Call], sep: str
+) -> int:
+    """Parameter values of the modules a layer called (not its own): a cell, projections."""
+    inner = {c.name.split("#")[0] for c in calls if name in c.enclosing}
+    return sum(
+        int(np.size(v))
+        for g, leaves in groups.items()
+        if g != name and (g in inner or g.startswith(name + sep))
+        for v in leaves.values()
+    )
+
+
+def _attention_weights_fit(name: str, kind: str, values: np.ndarray) -> bool:
+    """Whether ``values`` (examples, T, T, heads) are attention weights (rows summing to 1).
+
+    Raises:
+        ValueError: a ``tap(..., kind="attention")`` of other values (a module's weights
+            of a cross attention, ``T_query != T_key``, are only left out: False).
+    """
+    per = values.shape[1:]
+    square = len(per) == 3 and per[0] == per[1]
+    if kind != "tap":
+        return square
+    rows = values.sum(axis=2) if square else None
+    if rows is None or not np.allclose(rows, 1.0, atol=1e-3):
+        sums = "" if rows is None else f" with rows summing to {rows.min():.3g} to {rows.max():.3g}"
+        raise ValueError(
+            f"tap({name!r}, kind='attention'): expected weights of shape (T, T, heads) per "
+            f"example, heads last, each row (query) summing to 1 over the keys, got shape "
+            f"{per}{sums} (weights (heads, T, T): pass jnp.moveaxis(w, 0, -1))"
+        )
+    return True
 
 
 def channels_first_image(shape: tuple[int, ...]) -> bool:
