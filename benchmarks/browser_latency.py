@@ -187,8 +187,11 @@ class Page:
 
     # the probe (benchmarks/paint_probe.js)
 
-    def arm(self) -> str:
-        return probe(self.page, "__nnwProbe.arm", {"root": APP_ROOT, "readout": nb.PROBS})
+    def arm(self, **options: Any) -> str:
+        """Arm the probe on the Explorer; ``options``: paint_probe.js's ``version``, ``dom``."""
+        return probe(
+            self.page, "__nnwProbe.arm", {"root": APP_ROOT, "readout": nb.PROBS, **options}
+        )
 
     def set(self, trigger: dict[str, Any] | None) -> None:
         """The input that starts a step from now on (None: none); ends the current step."""
@@ -234,7 +237,8 @@ class Page:
 
 
 def _view(label: str) -> str:
-    return label.split("#")[0].replace(":svg", "")
+    """The view of a paint's label: "nnw-structure#3" (a canvas), "nnw-tokens:dom#7" (DOM)."""
+    return label.split("#")[0].split(":")[0]
 
 
 def _since(t: float | None, t0: float) -> float | None:
@@ -253,14 +257,15 @@ def _sample(s: dict[str, Any] | None, ok: bool, frames: int) -> dict[str, Any] |
         "dispatch_ms": s["t0"] - s["event_ts"],  # OS event -> our listener
         "last_view": _view(s["last_view"]),
         "frames": frames,
-        "canvases": sum(":svg" not in k for k in s["paint"]),
+        "canvases": sum(":" not in k for k in s["paint"]),
         "draw_calls": s["calls"],
         "svg_changes": s["svg_changes"],
         "views_ms": views,
-        # the input sent; the kernel's first and last message received; their count
+        # the input sent; the kernel's first, last and largest message received; their count
         "ws_out_ms": _since(s["ws_out"], s["t0"]),
         "ws_in_first_ms": _since(s["ws_in_first"], s["t0"]),
         "ws_in_last_ms": _since(s["ws_in_last"], s["t0"]),
+        "ws_in_big_ms": _since(s.get("ws_in_big"), s["t0"]),  # the largest: the views' update
         "ws_in": s["ws_in"],
     }
 
@@ -455,6 +460,7 @@ def _summary(samples: list[dict[str, Any] | None], extra: dict[str, Any]) -> dic
         "ws_out_median_ms": med("ws_out_ms"),
         "ws_in_first_median_ms": med("ws_in_first_ms"),
         "ws_in_last_median_ms": med("ws_in_last_ms"),
+        "ws_in_big_median_ms": med("ws_in_big_ms"),
         "canvases_per_step": med("canvases"),
         "draw_calls_per_step": med("draw_calls"),
         "svg_changes_per_step": med("svg_changes"),
@@ -1030,10 +1036,17 @@ def main() -> None:
         tabs,
         not args.no_opens,
     )
-    result["command"] = "python benchmarks/browser_latency.py " + " ".join(sys.argv[1:])
-    print(format_table(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+    report(result, format_table, args.json)
+
+
+def report(result: dict[str, Any], table: Any, path: pathlib.Path | None) -> None:
+    """Print ``table(result)`` (the command line in ``result``); write ``result`` to ``path``."""
+    result["command"] = f"python benchmarks/{pathlib.Path(sys.argv[0]).name} " + " ".join(
+        sys.argv[1:]
+    )
+    print(table(result))
+    if path:
+        path.write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

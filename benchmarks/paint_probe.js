@@ -1,9 +1,14 @@
 // Input -> last plot painted, measured in the page. An init script (page.add_init_script: it runs
-// before the page's own scripts) shared by benchmarks/browser_latency.py and
-// benchmarks/own_model_browser.py. It defines window.__nnwProbe:
+// before the page's own scripts) shared by benchmarks/browser_latency.py,
+// benchmarks/sequence_latency.py and benchmarks/own_model_browser.py. It defines
+// window.__nnwProbe:
 //
-// - arm({root, readout}): once the app is shown. `root` selects the app (".nnw-explorer"),
-//   `readout` an element whose text is the kernel's answer (the probabilities' values table).
+// - arm({root, readout, version, dom}): once the app is shown. `root` selects the app
+//   (".nnw-explorer"), `readout` an element whose text is the kernel's answer (the
+//   probabilities' values table); with `version` true a change of its data-version (the
+//   kernel's update count) is a readout change too, even when the text stays the same. `dom`:
+//   more selectors (e.g. [".nnw-tokens"], the token strip's chips) whose DOM changes are paints,
+//   as a bqplot figure's are.
 // - set(trigger): which user input starts a step: {type: "keydown", selector, key},
 //   {type: "pointerdown", selector} or {type: "pointermove", selector} (a move with the left
 //   button held), on an element inside `selector`; null: none (untimed actions). Also ends the
@@ -18,9 +23,11 @@
 // A paint is a plot's: a drawing call of CanvasRenderingContext2D.prototype on a connected
 // canvas of class nnw-*-canvas inside the app (the views draw in requestAnimationFrame
 // callbacks, so a call's time is its frame's), or a DOM change inside a bqplot figure
-// (svg.svg-figure) in the app, stamped by a MutationObserver. Text (status line, readouts,
-// tables) is no paint. Kernel websocket frames (a wrapped WebSocket, URLs with /channels) are
-// stamped per step too: the first sent, the first and last received and their count.
+// (svg.svg-figure) or inside an element of `dom` in the app, stamped by a MutationObserver
+// (labels "<view>:svg#k", "<view>:dom#k"; both counted as svg_changes). Text (status line,
+// readouts, tables) is no paint. Kernel websocket frames (a wrapped WebSocket, URLs with
+// /channels) are stamped per step too: the first sent, the first and last received, their
+// count, and the largest received (ws_in_big: the views' update, not an echo or a status).
 (() => {
   const P = window.__nnwProbe = {
     steps: [], cur: null, trigger: null, root: null,
@@ -56,12 +63,12 @@
     canvases.set(c, plot ? label(c, "") : false);
     return canvases.get(c) || null;
   };
-  const painted = (l, svg) => {
+  const painted = (l, dom) => {
     const t = performance.now(), s = P.cur;
     P.lastPaint = t;
     if (!s) return;
     s.paint[l] = t; s.last = t; s.last_view = l;
-    if (svg) s.svg_changes++; else s.calls++;
+    if (dom) s.svg_changes++; else s.calls++;
   };
   const C = CanvasRenderingContext2D.prototype;
   for (const m of ["putImageData", "drawImage", "fillRect", "clearRect", "strokeRect",
@@ -78,13 +85,15 @@
   const WS = window.WebSocket;
   window.WebSocket = function (url, protocols) {
     const ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
-    if (isKernel(url)) ws.addEventListener("message", () => {
-      const t = performance.now(), s = P.cur;
+    if (isKernel(url)) ws.addEventListener("message", (ev) => {
+      const t = performance.now(), s = P.cur, d = ev.data;
       P.lastWs = t;
       if (!s) return;
       if (s.ws_in_first === null) s.ws_in_first = t;
       s.ws_in_last = t;
       s.ws_in++;
+      const size = typeof d === "string" ? d.length : d.byteLength ?? d.size ?? 0;
+      if (size > s.ws_in_big_size) { s.ws_in_big = t; s.ws_in_big_size = size; }
     });
     return ws;
   };
@@ -105,7 +114,7 @@
     P.cur = {
       type: ev.type, t0: performance.now(), event_ts: ev.timeStamp, paint: {}, last: null,
       last_view: null, calls: 0, svg_changes: 0, readout: null, ws_out: null,
-      ws_in_first: null, ws_in_last: null, ws_in: 0,
+      ws_in_first: null, ws_in_last: null, ws_in: 0, ws_in_big: null, ws_in_big_size: 0,
     };
     P.steps.push(P.cur);
   };
@@ -115,26 +124,33 @@
   P.counts = () => [P.steps.length, P.readoutChanges];  // steps so far, readout changes so far
   P.since = (n) => P.steps.slice(n);
   let armed = false;
-  P.arm = ({ root, readout }) => {
+  P.arm = ({ root, readout, version = false, dom = [] }) => {
     P.root = root;
     if (armed) return document.visibilityState;
     armed = true;
     const app = document.querySelector(root);
-    const box = document.querySelector(readout).parentElement;
-    let text = box.textContent;
+    const out = document.querySelector(readout), box = out.parentElement;
+    // the readout's text and, with `version`, its data-version
+    const answer = () => box.textContent + (version ? `#${out.dataset.version}` : "");
+    let text = answer();
     new MutationObserver(() => {
-      const t = performance.now(), now = box.textContent;
+      const t = performance.now(), now = answer();
       if (now !== text) {
         P.lastReadout = t; P.readoutChanges++;
         if (P.cur && P.cur.readout === null) P.cur.readout = t;
       }
       text = now;
-    }).observe(box, { childList: true, subtree: true, characterData: true });
+    }).observe(box, { childList: true, subtree: true, characterData: true,
+      ...(version ? { attributes: true, attributeFilter: ["data-version"] } : {}) });
+    const plots = [["svg.svg-figure", ":svg"], ...dom.map((sel) => [sel, ":dom"])];
     new MutationObserver((muts) => {
       for (const m of muts) {
         const n = m.target.nodeType === 1 ? m.target : m.target.parentElement;
-        const fig = n && n.closest && n.closest("svg.svg-figure");
-        if (fig) painted(label(fig, ":svg"), true);
+        if (!n || !n.closest) continue;
+        for (const [sel, suffix] of plots) {
+          const plot = n.closest(sel);
+          if (plot) { painted(label(plot, suffix), true); break; }
+        }
       }
     }).observe(app, { childList: true, subtree: true, attributes: true, characterData: true });
     return document.visibilityState;
