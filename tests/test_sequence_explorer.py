@@ -20,6 +20,7 @@ from nnwidgets.models import (
     load_dataset,
 )
 from nnwidgets.views import AttentionView, HiddenStateView, SequenceInput
+from nnwidgets.views._matrix_canvas import MatrixCanvas
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,100 @@ def test_attention_view_draws_each_head_and_the_rollout_from_the_state(text_app)
     want = np.asarray(attention_rollout((w,)))
     np.testing.assert_allclose(view.large.array(), want[:n, :n], rtol=1e-5)
     np.testing.assert_allclose(s.rollout.sum(axis=1), 1.0, atol=1e-5)
+
+
+SENTENCE = "the plot was not bad but the ending was really dull"
+
+
+def _shown(app, tab):
+    """The Explorer's ``tab`` view, its tab selected (a shown tab redraws on every step)."""
+    app.tabs.selected_index = [t for t, _ in app.tab_list].index(tab)
+    return app.tab_view(tab)
+
+
+def test_the_enlarged_attention_map_names_queries_and_keys_by_the_words(text_app):
+    s = text_app.state
+    view = _shown(text_app, "attention")
+    s.text = SENTENCE
+    words = list(s.words)
+    assert words == SENTENCE.split()
+    for pick in [f"{name}|{h}" for name, h in view.heads] + ["rollout"]:
+        view.pick.value = pick
+        large = view.large
+        assert large.col_names == words and large.row_names == words  # keys, queries
+        assert (large.x_label, large.y_label) == ("key", "query")
+        assert (large.rows, large.cols) == (len(words), len(words))
+        assert large.color_bar and large.color_label == "attention weight"
+        assert large.caption == ""  # the words are on the axes, no caption lists them
+    assert len(view.heads) == 2  # block_1's two heads
+    for plot in view.heads.values():  # the small maps: no names, no bar of their own
+        assert plot.color_bar is False and not plot.axes
+        assert plot.col_names == [] and plot.row_names == []
+        assert (plot.lo, plot.hi) == (large.lo, large.hi) == (0.0, 1.0)  # the large map's bar
+    s.text = " ".join([SENTENCE] * 3)  # cut at the model's 32 steps
+    assert len(s.words) == 32 and view.large.col_names == list(s.words)
+    assert view.large.width_px / 32 >= 12  # a line's width a word: none left out on the page
+    s.text = "not bad"
+    assert view.large.col_names == view.large.row_names == ["not", "bad"]
+    s.text = ""  # the one padding step the model reads
+    assert view.large.col_names == view.large.row_names == ["<pad>"]
+    assert view.large.title.endswith("no words, nothing to attend to")
+
+
+def test_hidden_state_maps_name_their_steps_by_the_words(text_app):
+    s = text_app.state
+    view = _shown(text_app, "hidden states")
+    s.text = SENTENCE
+    for plot in (view.state_map, view.gate_map):
+        assert plot.col_names == list(s.words) and plot.row_names == []  # units: indices
+        assert (plot.x_label, plot.y_label) == ("step", "unit") and plot.caption == ""
+        assert plot.color_bar
+        # square cells at least 12 px (up to 64 units): a line for each word written upright
+        assert min(plot.width_px / plot.cols, plot.height_px / plot.rows) >= 12
+    np.testing.assert_allclose(
+        view.state_map.array(), np.asarray(s.activations[view.states.value])[: len(s.words)].T
+    )
+
+
+def test_series_maps_keep_index_ticks(series_app):
+    view = _shown(series_app, "hidden states")
+    for plot in (view.state_map, view.gate_map):
+        assert plot.col_names == [] and plot.row_names == [] and plot.caption == ""
+
+
+def test_matrix_names_are_checked_and_sent_with_the_values_only_when_changed(monkeypatch):
+    import comm
+    from widget_comm import LOG, DummyComm, updates
+
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: DummyComm())
+    LOG.clear()
+    plot = MatrixCanvas(scheme="viridis")
+    words = ["not", "bad", "at"]
+    plot.show(np.eye(3), labels=("key", "query"), names=(words, words))
+    plot.show(0.5 * np.eye(3), labels=("key", "query"), names=(words, words))
+
+    def sent(message):  # the traits an update carries (the values as a binary buffer)
+        return set(message["state"]) | {path[0] for path in message["buffer_paths"]}
+
+    first, second = updates(plot)
+    assert {"values", "col_names", "row_names", "rows", "cols"} <= sent(first)
+    assert first["state"]["col_names"] == words
+    assert sent(second) == {"values"}  # the same names: not sent again
+    plot.show(np.ones((2, 3)), names=(words, None))  # fewer rows: the row names go
+    (third,) = updates(plot)[2:]
+    assert third["state"]["row_names"] == [] and "col_names" not in sent(third)
+    with pytest.raises(ValueError, match=r"names\[0\]: expected 3 column names .* received 2"):
+        plot.show(np.ones((2, 3)), names=(words[:2], None))
+    with pytest.raises(ValueError, match=r"names\[1\]: expected 2 row names .* received 3"):
+        plot.show(np.ones((2, 3)), names=(None, words))
+    with pytest.raises(ValueError, match=r"names: expected a pair \(column names, row names\)"):
+        plot.show(np.ones((2, 3)), names=words)
+    with pytest.raises(ValueError, match=r"names\[0\]: .* received the string 'abc'"):
+        plot.show(np.ones((2, 3)), names=("abc", None))
+    assert plot.col_names == words and plot.rows == 2  # a refused call changes nothing
+    plot.show(np.ones((2, 3)))  # no names: index ticks again
+    assert plot.col_names == [] and plot.row_names == []
+    plot.close()
 
 
 def test_hidden_state_view_draws_units_by_steps(series_app):

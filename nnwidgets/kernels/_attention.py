@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from ._types import Array
+
+
+def attention_entries(model: Any) -> tuple[str, ...]:
+    """The model's attention-weight entries (``layer_kinds`` "attention"), in order."""
+    kinds = getattr(model, "layer_kinds", ())
+    return tuple(n for n, k in zip(model.layer_names, kinds) if k == "attention")
 
 
 @jax.jit

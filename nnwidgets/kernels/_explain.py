@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models import ACTIVATIONS, param_groups
+from ._attention import attention_entries, attention_rollout
 from ._feature_ablation import feature_ablation
 from ._grad_cam import grad_cam
 from ._gradient_x_input import gradient_x_input
@@ -82,6 +83,7 @@ class Explanation(NamedTuple):
         grad_norms: per parameter group (layer), the norm of d loss / d params.
         param_grads: every parameter leaf's gradient, flat, in ``tree_leaves`` order.
         embedding: the embedded layer's activation in PCA coordinates (``embed_layer``).
+        rollout: ``(T, T)`` attention rollout of a model with attention layers, else None.
     """
 
     logits: np.ndarray
@@ -96,6 +98,7 @@ class Explanation(NamedTuple):
     grad_norms: np.ndarray | None = None
     param_grads: tuple[np.ndarray, ...] | None = None
     embedding: np.ndarray | None = None
+    rollout: np.ndarray | None = None
 
 
 class Extras(NamedTuple):
@@ -172,7 +175,8 @@ def explain_flat(
     Returns:
         Layout ``[logits, probs, target, attribution, gap, pre..., post..., slopes...]`` then,
         when
-        asked, ``[loss, grad norms..., grads...]`` and ``[embedding (2)]``; see ``unpack``.
+        asked, ``[loss, grad norms..., grads...]`` and ``[embedding (2)]``, then for a model
+        with attention layers ``[rollout (T x T)]``; see ``unpack``.
     """
     ids, own = x, model  # a token model is explained from its embeddings on
     model, x, inputs, settings, per_token = on_embeddings(
@@ -220,6 +224,9 @@ def explain_flat(
             parts.append(knn_place(extras.ref_acts, extras.ref_coords, a))
         else:
             parts.append(project(extras.pca_mean, extras.pca_components, a))
+    attention = attention_entries(model)
+    if attention:  # how each token reaches each position through every layer
+        parts.append(attention_rollout(tuple(trace[n].post for n in attention)).ravel())
     return jnp.concatenate([p.astype(jnp.float32) for p in parts])
 
 
@@ -278,6 +285,11 @@ def unpack(
         grads = tuple(take(leaf.size).reshape(leaf.shape) for leaf in leaves)
     if embed:
         embedding = take(2)
+    rollout = None
+    attention = attention_entries(model)
+    if attention:
+        steps = dict(zip(model.layer_names, model.layer_shapes))[attention[0]][0]
+        rollout = take(steps * steps).reshape(steps, steps)
     if i != flat.size:
         raise ValueError(f"flat: expected {i} values for this layout, got {flat.size}")
     return Explanation(
@@ -293,6 +305,7 @@ def unpack(
         norms,
         grads,
         embedding,
+        rollout,
     )
 
 

@@ -18,7 +18,6 @@ from ..kernels import (
     Inputs,
     Settings,
     activation_curve,
-    attention_rollout,
     conv_layers,
     enable_compilation_cache,
     explain_flat,
@@ -219,11 +218,6 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         self._restoring = False
         shape = tuple(model.input_shape)
         self.input_kind = input_kind(model, dataset)
-        self._attention = tuple(
-            n
-            for n, k in zip(model.layer_names, getattr(model, "layer_kinds", ()))
-            if k == "attention"
-        )
         inputs.setdefault("x", dataset.X_test[0])
         # a token model's zero baseline is all padding: the zero-embedding baseline
         inputs.setdefault("baseline", np.zeros(shape, np.float32))
@@ -555,7 +549,12 @@ class ExplorerState(ShowsObserverErrors, Publishes):
     @property
     def words(self) -> tuple[str, ...]:
         """A token model's input as words: one per token up to the padding."""
-        return self.dataset.decode(self.x) if self.input_kind == "text" else ()
+        if self.input_kind != "text":
+            return ()
+        cached = self.__dict__.get("_words")
+        if cached is None or cached[0] is not self.x:  # decoded once per input
+            self._words = cached = (self.x, self.dataset.decode(self.x))
+        return cached[1]
 
     @t.observe(*INPUT_TRAITS)
     def _inputs_changed(self, change: t.Bunch) -> None:
@@ -916,13 +915,6 @@ class ExplorerState(ShowsObserverErrors, Publishes):
         treedef = jax.tree_util.tree_structure(self.params)
         return jax.tree_util.tree_unflatten(treedef, list(leaves))
 
-    def _rollout(self, names: Any, post: Any, shapes: Any) -> np.ndarray | None:
-        """Attention rollout of this step's attention weights (None without attention)."""
-        if not self._attention:
-            return None
-        found = {n: v.reshape(s) for n, v, s in zip(names, post, shapes) if n in self._attention}
-        return np.asarray(attention_rollout(tuple(found[n] for n in self._attention)))
-
     def _publish(self, e: Any) -> None:
         names = self.model.layer_names
         shapes = getattr(self.model, "layer_shapes", [(n,) for n in self.model.layer_sizes])
@@ -941,7 +933,7 @@ class ExplorerState(ShowsObserverErrors, Publishes):
                 "param_grads": self._regroup(e.param_grads),
                 "embedding": e.embedding,
                 "completeness_gap": e.completeness_gap if self.method in WITH_GAP else None,
-                "rollout": self._rollout(names, e.post, shapes),
+                "rollout": e.rollout,
                 "notice": self._notice(e.attribution, e.logits),
                 "error": "",
                 "status": "ready",

@@ -10,6 +10,7 @@ buffer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import anywidget
@@ -26,12 +27,17 @@ _ESM = esm("matrix")
 class MatrixCanvas(Captioned, anywidget.AnyWidget):
     """A ``rows`` x ``cols`` matrix coloured on ``scheme`` over ``[lo, hi]``, with a colour bar.
 
-    ``show(matrix, tiles, labels)`` draws a 2-D array: cell ``(i, j)`` in row ``i`` (row 0 on
-    top), column ``j``. A matrix with a side above ``max_side`` is drawn as block peaks
+    ``show(matrix, tiles, labels, names)`` draws a 2-D array: cell ``(i, j)`` in row ``i`` (row
+    0 on top), column ``j``. A matrix with a side above ``max_side`` is drawn as block peaks
     (``block_peak``: each cell the largest-magnitude value of its ``fr`` x ``fc`` block, sign
     kept), its ticks and hover text still in the matrix's indices; ``note`` says so for a
     title. ``tiles=(h, w, ...)`` draws grey lines between blocks of ``h`` rows and ``w``
     columns (conv kernels, feature-map channels). ``labels=(x, y)`` titles the axes.
+    ``names=(col_names, row_names)`` writes names on the axes instead of index ticks (the
+    words of a sentence: an attention map's keys and queries), in ``labels``' order; the
+    page turns column names that would overlap and, where the cells are too narrow even
+    for that, writes every k-th. The hover tip then reads "query 'not' · key 'bad': 0.4231".
+    ``color_bar=False`` draws no colour bar (small maps sharing another map's bar).
 
     The colour range: ``color_range(lo, hi)`` fixes it (a diverging scheme is symmetric
     around 0 at ±max(|lo|, |hi|)); with ``auto_range`` each ``show`` spans the finite values
@@ -60,6 +66,13 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
     tiles = t.List(t.Int(), help="[h, w]: lines between blocks of h rows, w columns.").tag(
         sync=True
     )
+    col_names = t.List(
+        t.Unicode(), help="A name per column written under it ([]: index ticks)."
+    ).tag(sync=True)
+    row_names = t.List(
+        t.Unicode(), help="A name per row written left of it ([]: index ticks)."
+    ).tag(sync=True)
+    color_bar = t.Bool(True, help="Draw the colour bar under the map.").tag(sync=True)
     color_label = t.Unicode("", help="Title under the colour bar.").tag(sync=True)
     cell_px = t.Float(0.0, help="Side of a drawn cell in px (0: fit the box).").tag(sync=True)
     width_px = t.Int(320, help="Width of the box the cells fit in (px).").tag(sync=True)
@@ -85,12 +98,29 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
             self.lo, self.hi = lo, hi
 
     def show(
-        self, matrix: Any, tiles: tuple[int, ...] | None = None, labels: tuple[str, str] = ("", "")
+        self,
+        matrix: Any,
+        tiles: tuple[int, ...] | None = None,
+        labels: tuple[str, str] = ("", ""),
+        names: tuple[Sequence[str] | None, Sequence[str] | None] | None = None,
     ) -> None:
-        """Draw the 2-D ``matrix``; ``tiles`` ``(h, w, ...)`` and axis ``labels`` ``(x, y)``."""
+        """Draw the 2-D ``matrix`` with its ``tiles``, axis ``labels`` and axis ``names``.
+
+        ``tiles``: ``(h, w, ...)`` or None; ``labels``: the axis titles ``(x, y)``; ``names``:
+        ``(col_names, row_names)``, each a name per column / row of ``matrix`` or None (index
+        ticks); a wrong count is a ValueError. What changed goes to the page in one message
+        with the values.
+
+        Examples:
+            >>> m = MatrixCanvas()
+            >>> m.show(np.eye(2), labels=("key", "query"), names=(["a", "b"], ["a", "b"]))
+            >>> m.col_names, m.row_names
+            (['a', 'b'], ['a', 'b'])
+        """
         m = f32(matrix)
         if m.ndim != 2 or 0 in m.shape:
             raise ValueError(f"matrix: expected a non-empty 2-D array, received shape {m.shape}")
+        col_names, row_names = _axis_names(names, m.shape)
         drawn, block = block_peak(m, self.max_side)
         drawn = np.ascontiguousarray(drawn, dtype="<f4")
         frame = {
@@ -99,6 +129,8 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
             "tiles": [int(tiles[0]), int(tiles[1])] if tiles else [],
             "x_label": labels[0],
             "y_label": labels[1],
+            "col_names": col_names,
+            "row_names": row_names,
         }
         with self.hold_sync():  # one update: the cells and whatever else changed
             set_changed(self, frame)
@@ -116,3 +148,33 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
         fr, fc = self.block
         shape = (-(-self.rows // fr), -(-self.cols // fc))
         return np.frombuffer(self.values, "<f4").reshape(shape)
+
+
+def _axis_names(names: Any, shape: tuple[int, ...]) -> tuple[list[str], list[str]]:
+    """``names=(col_names, row_names)`` checked against the matrix's ``shape``, as lists."""
+    if names is None:
+        return [], []
+    if isinstance(names, str) or not hasattr(names, "__len__") or len(names) != 2:
+        raise ValueError(
+            f"names: expected a pair (column names, row names), each a sequence of "
+            f"strings or None, received {names!r}"
+        )
+    out = []
+    for k, (given, n, axis) in enumerate(zip(names, shape[::-1], ("column", "row"))):
+        if given is None:
+            out.append([])
+            continue
+        if isinstance(given, str):
+            raise ValueError(
+                f"names[{k}]: expected {n} {axis} names (a sequence of strings), received "
+                f"the string {given!r}"
+            )
+        listed = [str(s) for s in given]
+        if len(listed) != n:
+            shown = listed if len(listed) <= 8 else [*listed[:8], "..."]
+            raise ValueError(
+                f"names[{k}]: expected {n} {axis} names (one per {axis} of the "
+                f"{shape[0]} x {shape[1]} matrix) or None, received {len(listed)}: {shown}"
+            )
+        out.append(listed)
+    return out[0], out[1]

@@ -18,6 +18,7 @@ from ..state import ExplorerState
 from ._attribution import attribution_title, gap_html
 from ._base import StateView
 from ._convert import f32
+from ._js import constants
 from ._matrix_canvas import MatrixCanvas
 from ._series_editor import SeriesEditor
 from ._token_strip import TokenStrip
@@ -30,14 +31,14 @@ def _steps(state: ExplorerState) -> int:
     return int(state.input_shape[0])
 
 
-def _step_caption(state: ExplorerState, what: str) -> str:
-    """A text's words by step index, for the heat maps' step axes."""
+def _step_names(state: ExplorerState) -> list[str] | None:
+    """A text's words by step, the names on the maps' step axes (None for a series).
+
+    An empty text: the one padding step the model reads, ``"<pad>"``.
+    """
     if state.input_kind != "text":
-        return ""
-    words = " · ".join(f"{i} {_escape(w)}" for i, w in enumerate(state.words))
-    if not words:  # an empty text: the maps show the one padding step the model reads
-        return '<div class="nnw-note nnw-step-words">no words: step 0 is padding</div>'
-    return f'<div class="nnw-note nnw-step-words">{what}: {words}</div>'
+        return None
+    return list(state.words) or ["<pad>"]
 
 
 def _count(n: int, what: str) -> str:
@@ -50,12 +51,26 @@ def _count(n: int, what: str) -> str:
 _COLUMN = {"flex": "0 0 auto", "margin": "0 24px 8px 0"}
 
 
-def _map_height(units: int) -> int:
+#: px a map's step needs for its word written upright without touching its neighbours
+#: (``LINE`` in js/matrix.js); narrower steps get every k-th word only.
+_WORD_PX = int(constants("matrix")["LINE"])
+
+
+def _map_height(units: int, named: bool = False) -> int:
     """A units x steps map's box height in px: 10 a unit, within 300 to 640.
 
-    A short sentence's few step columns get cells wide enough for their indices.
+    A short sentence's few step columns get cells wide enough for their indices. Steps named
+    by words (``named``): ``_WORD_PX`` a unit, within 300 to 768, so that square cells leave
+    a line's width for each word written upright under its column.
     """
+    if named:
+        return int(min(64 * _WORD_PX, max(300, _WORD_PX * units)))
     return int(min(640, max(300, 10 * units)))
+
+
+def _map_width(steps: int, named: bool, least: int) -> int:
+    """A map's box width in px: ``least``, or ``_WORD_PX`` a step for steps named by words."""
+    return max(least, _WORD_PX * steps) if named else least
 
 
 def _inner_look(name: str) -> tuple[str, tuple[float, float] | None, str]:
@@ -195,7 +210,8 @@ class HiddenStateView(StateView, W.VBox):
     """A sequence layer's states over time (units x steps) and, for LSTM / GRU, its gates.
 
     Pick the layer (``states``) and the gate (``gates``); each heat map shows the steps up to
-    the padding. States are coloured around 0; gates (0 to 1) on viridis over [0, 1].
+    the padding, a text's steps named by its words. States are coloured around 0; gates (0 to
+    1) on viridis over [0, 1].
     """
 
     def __init__(self, state: ExplorerState, **kwargs: object) -> None:
@@ -235,25 +251,25 @@ class HiddenStateView(StateView, W.VBox):
 
     def _redraw(self, _: object) -> None:
         s = self.state
-        steps = _steps(s)
+        steps, words = _steps(s), _step_names(s)
         for name, plot in ((self.states.value, self.state_map), (self.gates.value, self.gate_map)):
             if not name:
                 continue
             values = f32(s.activations[name])[:steps].T  # units x steps
             units = values.shape[0]
             with plot.hold_sync():
-                plot.height_px = _map_height(units)
+                plot.height_px = _map_height(units, named=words is not None)
+                plot.width_px = _map_width(steps, words is not None, 380)
                 if plot is self.gate_map:  # gates, tanh values or an MLP: each its own range
                     scheme, fixed, label = _inner_look(name)
                     plot.scheme, plot.color_label = scheme, label
                     plot.auto_range = fixed is None
                     if fixed is not None:
                         plot.color_range(*fixed)
-                plot.show(values, labels=("step", "unit"))
+                plot.show(values, labels=("step", "unit"), names=(words, None))
                 plot.title = f"{name}: {_count(units, 'unit')} × {_count(steps, 'step')}"
                 if name.endswith(".cell"):
                     plot.title = f"{name}: tanh(cell state), {_count(units, 'unit')}"
-                plot.caption = _step_caption(s, "steps")
                 plot.table_class = f"nnw-state-values nnw-layer-{name.replace('.', '-')}"
                 plot.table_version = s.version
 
@@ -261,9 +277,11 @@ class HiddenStateView(StateView, W.VBox):
 class AttentionView(StateView, W.VBox):
     """Every attention layer's heads (query x key), one enlarged, and the attention rollout.
 
-    Each small map is one head of one layer; the buttons choose the head drawn large (with
-    its exact values on hover and in its table). Rows are queries, columns keys; each row
-    sums to 1 and padding keys get 0. The rollout (Abnar & Zuidema, 2020) multiplies the
+    Each small map is one head of one layer, without a colour bar of its own: all are
+    coloured as the enlarged map is (viridis over [0, 1]), under its bar. The buttons choose
+    the head drawn large, its axes named by the words (keys along the bottom, queries down
+    the left), its exact values on hover and in its table. Rows are queries, columns keys;
+    each row sums to 1 and padding keys get 0. The rollout (Abnar & Zuidema, 2020) multiplies the
     layers' head-averaged weights with the residual added: how much each token reaches
     each position at the top.
     """
@@ -277,7 +295,9 @@ class AttentionView(StateView, W.VBox):
             n_heads = state.model.layer_shapes[state.model.layer_names.index(name)][2]
             small = []
             for h in range(n_heads):
-                plot = MatrixCanvas(scheme="viridis", axes=False, width_px=120, height_px=120)
+                plot = MatrixCanvas(
+                    scheme="viridis", axes=False, color_bar=False, width_px=120, height_px=120
+                )
                 plot.color_range(0.0, 1.0)
                 plot.title = f"head {h}"
                 self.heads[(name, h)] = plot
@@ -323,7 +343,7 @@ class AttentionView(StateView, W.VBox):
         s = self.state
         if not self.heads:
             return
-        steps = _steps(s)
+        steps, words = _steps(s), _step_names(s)
         for (name, h), plot in self.heads.items():
             plot.show(f32(s.activations[name])[:steps, :steps, h])
         pick = self.pick.value
@@ -334,11 +354,12 @@ class AttentionView(StateView, W.VBox):
             values = f32(s.activations[name])[:steps, :steps, int(h)]
             title = f"{name} · head {h}"
         with self.large.hold_sync():
-            self.large.show(values, labels=("key", "query"))
+            side = _map_width(steps, words is not None, 360)  # every word along both axes
+            self.large.width_px = self.large.height_px = side
+            self.large.show(values, labels=("key", "query"), names=(words, words))
             self.large.title = f"{title} (query × key)"
             if s.input_kind == "text" and not s.words:  # the padding step attends to nothing
                 self.large.title = f"{title}: no words, nothing to attend to"
-            self.large.caption = _step_caption(s, "tokens" if s.input_kind == "text" else "")
             self.large.table_class = "nnw-attention-values"
             self.large.table_version = s.version
 
