@@ -60,6 +60,16 @@ def test_text_sets_the_token_ids_and_names_unknown_words(text_app):
     assert s.error == ""
 
 
+def test_picking_an_example_shows_its_words_in_the_text_box(text_app):
+    s = text_app.state
+    src = next(v for v in text_app.views if isinstance(v, SequenceInput))
+    src.picker.index.set_state({"value": 5})  # the browser's slider
+    words = s.dataset.decode(s.dataset.X_test[5])
+    assert src.text.value == " ".join(words) == s.text and s.words == words
+    assert s.label == int(s.dataset.y_test[5]) and src.strip.tokens == list(words)
+    assert src.text.trait_metadata("value", "echo_update") is False  # typing: no echo
+
+
 def test_an_empty_sentence_says_so_instead_of_an_all_zero_map(text_app):
     s = text_app.state
     s.text = ""

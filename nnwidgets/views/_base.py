@@ -35,6 +35,15 @@ class InputSlider(W.FloatSlider):
     value = t.CFloat(0.0, help="Float value").tag(sync=True, echo_update=False)
 
 
+class InputText(W.Text):
+    """A Text box whose value the kernel does not echo back (as ``InputSlider``).
+
+    Each keystroke sends the text once; the kernel's reply is the step's update alone.
+    """
+
+    value = t.Unicode("", help="String value").tag(sync=True, echo_update=False)
+
+
 class Captioned(t.HasTraits):
     """A canvas's text under its picture: notes (``caption``) and the exact-values table.
 

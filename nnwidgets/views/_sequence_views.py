@@ -16,8 +16,9 @@ import traitlets as t
 
 from ..state import ExplorerState
 from ._attribution import attribution_title, gap_html
-from ._base import StateView
+from ._base import InputText, StateView
 from ._convert import f32
+from ._image_view import ExamplePicker
 from ._js import constants
 from ._matrix_canvas import MatrixCanvas
 from ._series_editor import SeriesEditor
@@ -99,11 +100,11 @@ class SequenceInput(StateView, W.VBox):
         self.state = state
         self._syncing = False
         children: list[W.Widget] = []
-        self.text: W.Text | None = None
+        self.text: InputText | None = None
         self.strip: TokenStrip | None = None
         self.editor: SeriesEditor | None = None
         if state.input_kind == "text":
-            self.text = W.Text(
+            self.text = InputText(
                 value=state.text,
                 continuous_update=True,
                 placeholder="type a sentence",
@@ -131,6 +132,9 @@ class SequenceInput(StateView, W.VBox):
                 f"state: expected a text or series input, got a {state.input_kind} input of "
                 f"shape {state.input_shape}"
             )
+        # a test example (and its true label) loaded in one step, as the painter's picker
+        self.picker = ExamplePicker(state)
+        children.append(self.picker)
         self._owned = list(children)
         self._redraw(None)
         self._watch(self._redraw, "version")
