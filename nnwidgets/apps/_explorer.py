@@ -39,7 +39,8 @@ TABS = (
     ("outputs", "OutputsView"),
     ("sanity check", "SanityCheckView"),
 )
-#: A sequence model's own tabs, first: its states and gates over time, its attention maps.
+#: A sequence model's own tabs, first: its states and gates over time, its attention maps
+#: (when it has attention layers).
 SEQUENCE_TABS = (("hidden states", "HiddenStateView"), ("attention", "AttentionView"))
 
 
@@ -133,7 +134,9 @@ class Explorer(W.VBox):
         self.views.append(ActivationView(s))
         status, controls, source, probs = self.views[:4]
         attribution, activations = (None if sequence else self.views[4]), self.views[-1]
-        self.tab_list = (*SEQUENCE_TABS, *TABS) if sequence else TABS
+        kinds = set(getattr(s.model, "layer_kinds", ()))
+        own = [tab for tab in SEQUENCE_TABS if tab[0] != "attention" or "attention" in kinds]
+        self.tab_list = (*own, *TABS) if sequence else TABS
         # each course tab is built the first time it is shown: a lighter first frame
         # until a tab's view is built its page says so (the first bqplot tab also imports
         # bqplot, ~0.3 s); one placeholder widget shown in every unbuilt tab
