@@ -108,6 +108,10 @@ def test_attention_view_draws_each_head_and_the_rollout_from_the_state(text_app)
     np.testing.assert_allclose(view.heads[("block_1.attention", 1)].array(), w[:n, :n, 1])
     np.testing.assert_allclose(w[:, :n].sum(axis=1), 1.0, atol=1e-5)  # rows sum to 1
     np.testing.assert_array_equal(w[:, n:], 0.0)  # padding keys get 0
+    small = view.heads[("block_1.attention", 1)]
+    small._handle_custom_msg({"event": "cell_click", "row": 0, "col": 1}, [])  # as the page
+    assert view.pick.value == "block_1.attention|1"
+    np.testing.assert_allclose(view.large.array(), w[:n, :n, 1])
     view.pick.value = "rollout"
     want = np.asarray(attention_rollout((w,)))
     np.testing.assert_allclose(view.large.array(), want[:n, :n], rtol=1e-5)

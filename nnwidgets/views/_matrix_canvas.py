@@ -10,7 +10,7 @@ buffer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anywidget
@@ -80,8 +80,25 @@ class MatrixCanvas(Captioned, anywidget.AnyWidget):
 
     def __init__(self, matrix: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._clicks: list[Callable[[int, int], None]] = []
+        self.on_msg(self._message)
         if matrix is not None:
             self.show(matrix)
+
+    def on_cell_click(self, callback: Callable[[int, int], None]) -> None:
+        """Call ``callback(row, col)`` (of the cells drawn) when a cell is clicked in the page."""
+        self._clicks.append(callback)
+
+    def _message(self, _: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("event") != "cell_click":
+            return
+        row, col = content.get("row"), content.get("col")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (row, col)):
+            return
+        if not (0 <= row < max(1, self.rows) and 0 <= col < max(1, self.cols)):
+            return  # a click the page sent for another matrix than this one
+        for callback in self._clicks:
+            callback(row, col)
 
     @property
     def note(self) -> str:

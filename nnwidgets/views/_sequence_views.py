@@ -304,6 +304,8 @@ class AttentionView(StateView, W.VBox):
                 )
                 plot.color_range(0.0, 1.0)
                 plot.title = f"head {h}"
+                # a click on a head's map enlarges it (as its button does)
+                plot.on_cell_click(lambda *_, key=f"{name}|{h}": setattr(self.pick, "value", key))
                 self.heads[(name, h)] = plot
                 small.append(plot)
             heads = W.HBox(small, layout={"flex_flow": "row wrap"})

@@ -234,6 +234,12 @@ def test_typing_a_word_updates_the_chips_and_the_attention_maps(server, page, te
         nb.wait_text_change(p, ATTENTION, shown)
         nb.eventually(lambda key=key: assert_enlarged(p, after, key))
         assert label in (pick.locator("button.mod-active").text_content() or "")
+    # a click on a head's small map enlarges that head (block_1's head 1: the second map)
+    shown = nb.text_of(p, ATTENTION)
+    p.locator(".nnw-attention .nnw-matrix-canvas").nth(1).click()
+    nb.wait_text_change(p, ATTENTION, shown)
+    nb.eventually(lambda: assert_enlarged(p, after, ("block_1.attention", 1)))
+    assert "block_1 · head 1" in (pick.locator("button.mod-active").text_content() or "")
     assert_no_error(p)
     nb.screenshot(p, f"sequence-{server.kind}-typed")
 

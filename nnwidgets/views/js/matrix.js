@@ -280,12 +280,22 @@ function render({ model, el }) {
     table(name, v, model.get("table_class"), model.get("table_version"));
   };
   const schedule = inNextFrame(draw);
-  canvas.addEventListener("pointermove", (ev) => {
-    if (!last) return;
-    const { o, g } = last, [x, y] = at(ev);
+  // the drawn cell under the pointer, or null
+  const cellAt = (ev) => {
+    if (!last) return null;
+    const { g } = last, [x, y] = at(ev);
     const c = Math.floor((x - g.x0) / g.cell), r = Math.floor((y - g.y0) / g.cell);
-    if (r < 0 || r >= g.rows || c < 0 || c >= g.cols) { tell(0, 0, ""); return; }
+    return r < 0 || r >= g.rows || c < 0 || c >= g.cols ? null : { r, c, x, y };
+  };
+  canvas.addEventListener("pointermove", (ev) => {
+    const hit = cellAt(ev);
+    if (!hit) { tell(0, 0, ""); return; }
+    const { o, g } = last, { r, c, x, y } = hit;
     tell(x, y, tipText(o, r, c, arr(model.get("values"), Float32Array)[r * g.cols + c]));
+  });
+  canvas.addEventListener("click", (ev) => {  // the kernel decides what a click does
+    const hit = cellAt(ev);
+    if (hit) model.send({ event: "cell_click", row: hit.r, col: hit.c });
   });
   const keys = ["rows", "cols", "block", "values", "lo", "hi", "scheme", "title", "x_label",
     "y_label", "axes", "tiles", "color_label", "color_bar", "row_names", "col_names", "cell_px",
