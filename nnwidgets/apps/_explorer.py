@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ipywidgets as W
 
 from .. import views
-from ..state import ExplorerState, build_state
+from ..state import (
+    ExplorerState,
+    build_state,
+    check_hide,
+    explorer_scene,
+    explorer_state_from_scene,
+    read_explorer_scene,
+)
 from ..views import (
     ActivationView,
     AppGuard,
@@ -24,6 +31,7 @@ from ..views import (
     StepFrame,
 )
 from ..views._base import widget_tree
+from ..views._controls import SHOWN
 from ._lifecycle import adopt
 
 #: The course tabs under the lab: (title, name of the view in ``nnwidgets.views``), all bound
@@ -42,6 +50,10 @@ TABS = (
 #: A sequence model's own tabs, first: its states and gates over time, its attention maps
 #: (when it has attention layers).
 SEQUENCE_TABS = (("hidden states", "HiddenStateView"), ("attention", "AttentionView"))
+#: The views that ``hide`` can name besides the controls and the tabs' titles.
+VIEWS = ("input", "probabilities", "attribution", "activations")
+#: The method controls ``hide`` can name: the method, the class explained and every setting.
+CONTROLS = ("method", "target", *dict.fromkeys(name for names in SHOWN.values() for name in names))
 
 
 @contextlib.contextmanager
@@ -83,6 +95,9 @@ class Explorer(W.VBox):
         feature_names: a name per input value (sliders, bars, titles).
         class_names: a name per class (probabilities, titles).
         batched: your model takes a batch axis ``(B, ...)``; None: detected.
+        hide: names of controls, views or tabs to hide, e.g. ``["method", "sigma",
+            "activations", "sanity check"]`` (``Explorer.HIDEABLE`` lists them), for a
+            focused exercise.
         **inputs: initial state, e.g. ``method="integrated_gradients"``, ``x=...``.
 
     Attributes:
@@ -93,7 +108,11 @@ class Explorer(W.VBox):
         >>> ex.state.x = ex.state.dataset.X_test[5]
         >>> round(float(ex.state.probs.sum()), 5)
         1.0
+        >>> Explorer.from_json(ex.to_json()).state.x.tolist() == ex.state.x.tolist()
+        True
     """
+
+    HIDEABLE: tuple[str, ...] = ()  # filled below: controls, views and tab titles
 
     def __init__(
         self,
@@ -104,8 +123,10 @@ class Explorer(W.VBox):
         feature_names: Any = None,
         class_names: Any = None,
         batched: bool | None = None,
+        hide: Sequence[str] = (),
         **inputs: Any,
     ) -> None:
+        hide = check_hide(hide, self.HIDEABLE)
         with compiling_notice():
             self.state: ExplorerState = build_state(
                 model,
@@ -116,27 +137,42 @@ class Explorer(W.VBox):
                 batched=batched,
                 **inputs,
             )
+        self._build(hide)
+
+    @staticmethod
+    def _tab_list(state: ExplorerState, hide: Sequence[str]) -> tuple[tuple[str, str], ...]:
+        """The course tabs of this model (a sequence model's own first), less the hidden."""
+        kinds = set(getattr(state.model, "layer_kinds", ()))
+        own = [tab for tab in SEQUENCE_TABS if tab[0] != "attention" or "attention" in kinds]
+        tabs = (*own, *TABS) if state.input_kind in ("text", "series") else TABS
+        return tuple(tab for tab in tabs if tab[0] not in hide)
+
+    def _build(self, hide: list[str], tab: int | None = 0) -> None:
+        """The views around ``self.state``, less the ``hide`` ones, with tab ``tab`` shown."""
         s = self.state
+        self.hidden = hide
         shape = s.input_shape  # grey images: a painter; colour ones: a picture; else sliders
         grey = len(shape) == 2 or (len(shape) == 3 and shape[2] == 1)
         sequence = s.input_kind in ("text", "series")  # its attribution is on the input
-        source = (
-            SequenceInput(s)
+        source_type = (
+            SequenceInput
             if sequence
-            else DigitPainter(s)
+            else DigitPainter
             if grey
-            else ImageView(s)
+            else ImageView
             if len(shape) == 3
-            else InputSliders(s)
+            else InputSliders
         )
-        self.views = [StatusLine(s), MethodControls(s), source, ProbabilityView(s)]
-        self.views += [] if sequence else [AttributionView(s)]
-        self.views.append(ActivationView(s))
-        status, controls, source, probs = self.views[:4]
-        attribution, activations = (None if sequence else self.views[4]), self.views[-1]
-        kinds = set(getattr(s.model, "layer_kinds", ()))
-        own = [tab for tab in SEQUENCE_TABS if tab[0] != "attention" or "attention" in kinds]
-        self.tab_list = (*own, *TABS) if sequence else TABS
+        status, controls = StatusLine(s), MethodControls(s)
+        _hide_controls(controls, hide)
+        # a hidden view is not built (it would redraw unseen)
+        source = None if "input" in hide else source_type(s)
+        probs = None if "probabilities" in hide else ProbabilityView(s)
+        attribution = None if sequence or "attribution" in hide else AttributionView(s)
+        activations = None if "activations" in hide else ActivationView(s)
+        shown = (status, controls, source, probs, attribution, activations)
+        self.views = [v for v in shown if v is not None]
+        self.tab_list = self._tab_list(s, hide)
         # each course tab is built the first time it is shown: a lighter first frame
         # until a tab's view is built its page says so (the first bqplot tab also imports
         # bqplot, ~0.3 s); one placeholder widget shown in every unbuilt tab
@@ -145,6 +181,8 @@ class Explorer(W.VBox):
         self._holders = [W.VBox([self._placeholder]) for _ in self.tab_list]
         self._tab_views: dict[int, Any] = {}
         self.tabs = W.Tab(children=self._holders, titles=[title for title, _ in self.tab_list])
+        self.tabs.selected_index = tab if self.tab_list else None
+        self.tabs.layout.display = None if self.tab_list else "none"
         self.tabs.add_class("nnw-tabs")
         self.tabs.observe(self._tab_shown, names="selected_index")
         self._tab_shown(None)
@@ -155,30 +193,21 @@ class Explorer(W.VBox):
         sliders = isinstance(source, InputSliders)  # the sliders: a row of their own above
         beside = [v for v in (probs, attribution) if v is not None]
         for view in beside if sliders else (source, *beside):
-            view.layout.margin = "0 0 10px 12px"
+            if view is not None:
+                view.layout.margin = "0 0 10px 12px"
         body = (
             W.VBox([source, W.HBox(beside, layout=row)])
             if sliders
-            else W.HBox([source, *beside], layout=row)
+            else W.HBox([v for v in (source, *beside) if v is not None], layout=row)
         )
-        activations_title = W.HTML("<b>activations</b> (click a neuron to explain it)")
+        below = []
+        if activations is not None:
+            below = [W.HTML("<b>activations</b> (click a neuron to explain it)"), activations]
         guard = AppGuard(".nnw-explorer")  # arrow keys move sliders, not cells
         # every widget update of one step leaves in one message; widgets added later (a tab
         # built when first shown, a search's sliders) are adopted as they arrive
         self.frame = StepFrame(s)
-        super().__init__(
-            [
-                guard,
-                self.frame,
-                title,
-                status,
-                controls,
-                body,
-                activations_title,
-                activations,
-                self.tabs,
-            ]
-        )
+        super().__init__([guard, self.frame, title, status, controls, body, *below, self.tabs])
         self.frame.adopt(widget_tree(self))
         self.add_class("nnw-explorer")
         self.add_class("nnw-app")  # AppGuard's stylesheet: a lost kernel is said here
@@ -205,6 +234,61 @@ class Explorer(W.VBox):
         for i, view in self._tab_views.items():
             view.set_active(i == self.tabs.selected_index)
 
+    # scenes ---------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        """The lab as JSON text: model, data, input, method, settings, visible tab, hidden parts.
+
+        A bundled model and data set are written by name; a ``Sequential``'s spec and weights
+        and your own ``(X, y)`` beside it are written whole (float32 values exactly), so the
+        scene opens with no arguments; your own model of any other kind is described, to be
+        passed again to ``from_json``.
+        """
+        i = self.tabs.selected_index
+        tab = None if i is None else self.tab_list[i][0]
+        return explorer_scene(self.state, tab=tab, hide=self.hidden)
+
+    @classmethod
+    def from_json(
+        cls,
+        text: str,
+        model: Any = None,
+        params: Any = None,
+        data: Any = None,
+        *,
+        hide: Sequence[str] | None = None,
+    ) -> Explorer:
+        """An Explorer exactly as saved by ``to_json`` (ValueError for a corrupt scene).
+
+        Args:
+            text: the scene.
+            model: your own model, for a scene that describes one (not for a bundled model
+                or a ``Sequential`` the scene holds).
+            params: its parameters, as for ``Explorer``.
+            data: the data, for a scene that describes them (not for a bundled data set or
+                the arrays the scene holds).
+            hide: instead of the scene's hidden parts (the first tab shows when the saved
+                one is hidden or there was none).
+        """
+        scene = read_explorer_scene(text)
+        saved = check_hide(scene["hide"], cls.HIDEABLE, "scene hide")
+        hide = saved if hide is None else check_hide(hide, cls.HIDEABLE)
+        with compiling_notice():
+            state = explorer_state_from_scene(scene, model, params, data)
+        titles = [title for title, _ in cls._tab_list(state, saved)]
+        tab = scene["tab"]
+        if tab is not None and tab not in titles:
+            raise ValueError(f"scene tab: expected null or one of {titles}, got {tab!r}")
+        titles = [title for title, _ in cls._tab_list(state, hide)]
+        if tab not in titles and hide is not saved:  # none, or hidden by the caller: the first
+            tab = titles[0] if titles else None
+        app = cls.__new__(cls)
+        app.state = state
+        x = state.x
+        app._build(hide, None if tab is None else titles.index(tab))
+        if state.x is not x:  # the sliders snapped it to their 0.01 grid: the saved one
+            state.x = x
+        return app
+
     def __repr__(self) -> str:
         """What a frontend without the widget extensions shows instead of the lab."""
         return (
@@ -227,3 +311,16 @@ class Explorer(W.VBox):
         for widget in tree:
             widget.close()
         super().close()
+
+
+def _hide_controls(controls: MethodControls, hide: Sequence[str]) -> None:
+    """Take the hidden method controls out of their rows (a method change cannot show them)."""
+    named = {"method": controls.method, "target": controls.target, **controls.settings}
+    gone = {id(widget) for name, widget in named.items() if name in hide}
+    for box in controls.children:
+        box.children = tuple(w for w in box.children if id(w) not in gone)
+    if not any(box.children for box in controls.children):
+        controls.layout.display = "none"
+
+
+Explorer.HIDEABLE = (*CONTROLS, *VIEWS, *(title for title, _ in SEQUENCE_TABS + TABS))

@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from .. import views
-from ..state import PlaygroundState
+from ..state import PlaygroundState, check_hide
 from ..views import (
     AppGuard,
     BoundaryView,
@@ -51,18 +51,10 @@ class Playground(W.VBox):
     HIDEABLE: tuple[str, ...] = ()  # filled below from the controls' names
 
     def __init__(self, data: Any = None, *, hide: Sequence[str] = (), **config: Any) -> None:
-        hide = self._check_hide(hide)
+        hide = check_hide(hide, self.HIDEABLE)
         with compiling_notice():
             self.state = PlaygroundState(data=data, **config)
         self._build(hide)
-
-    @classmethod
-    def _check_hide(cls, hide: Sequence[str]) -> list[str]:
-        hide = [hide] if isinstance(hide, str) else list(hide)
-        unknown = [h for h in hide if h not in cls.HIDEABLE]
-        if unknown:
-            raise ValueError(f"hide: expected names from {list(cls.HIDEABLE)}, got {unknown}")
-        return hide
 
     def _build(self, hide: list[str]) -> None:
         s = self.state
@@ -139,7 +131,7 @@ class Playground(W.VBox):
     @classmethod
     def from_json(cls, text: str, *, hide: Sequence[str] = ()) -> Playground:
         """A Playground exactly as saved by ``to_json`` (ValueError for a corrupt scene)."""
-        hide = cls._check_hide(hide)
+        hide = check_hide(hide, cls.HIDEABLE)
         app = cls.__new__(cls)
         with compiling_notice():
             app.state = PlaygroundState.from_json(text)

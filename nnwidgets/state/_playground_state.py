@@ -51,7 +51,15 @@ from ..models import (
 )
 from ._checks import Integer, Number, ShowsObserverErrors, Text
 from ._publishing import Publishes
-from ._scene import check_added, check_architecture, check_scene, config_error, user_data
+from ._scene import (
+    check_added,
+    check_architecture,
+    check_scene,
+    config_error,
+    params_to_json,
+    parse_scene,
+    user_data,
+)
 
 SCENE_FORMAT = "nnwidgets.playground"
 SCENE_VERSION = 1
@@ -765,10 +773,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
                 "data": data,
                 "architecture": self.model.to_dict(),
                 "step": self.step,
-                "params": [
-                    {k: np.asarray(v).tolist() for k, v in sorted(layer.items())}
-                    for layer in self.params
-                ],
+                "params": params_to_json(self.params),
                 "opt_state": [np.asarray(v).tolist() for v in leaves],
                 "history": self.history,
             }
@@ -777,12 +782,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
     @classmethod
     def from_json(cls, text: str) -> PlaygroundState:
         """Rebuild a state from ``to_json``; ValueError naming what is corrupt or incompatible."""
-        try:
-            scene = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as e:
-            raise ValueError(
-                f"scene: expected the JSON text of Playground.to_json(), got {e}"
-            ) from e
+        scene = parse_scene(text, "Playground")
         # every field is checked before anything is built; nothing half-loaded is returned
         scene = check_scene(scene, fmt=SCENE_FORMAT, version=SCENE_VERSION, config_names=CONFIG)
         data = scene["data"]

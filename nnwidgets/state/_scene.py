@@ -1,8 +1,11 @@
-"""Checks of a Playground scene (the parsed JSON of ``PlaygroundState.to_json``), field by field.
+"""Checks of a scene (the parsed JSON of ``Playground.to_json`` or ``Explorer.to_json``).
 
 Pure functions, run before anything is built or published: each refuses a malformed field with
 ``ValueError("scene <field>: expected <what>, got <what came>")``. Note that ``json.loads``
 accepts ``NaN`` and ``Infinity``: every array and curve is checked for finite numbers here.
+Both apps share the header (``format``, ``version``, no unknown fields), the weights (a list
+of per-layer dicts of nested lists: float32 values written as the float64 numbers they
+are, so they read back bit for bit) and the wording of the errors.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
+
+from ..models import check_params
 
 #: The keys of ``PlaygroundState.history``, in the order ``_publish`` appends a row.
 HISTORY_KEYS = ("step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc")
@@ -73,15 +78,7 @@ def check_scene(
         ValueError: ``"scene <field>: expected <what>, got <what came>"`` for the first
             malformed field.
     """
-    if not isinstance(scene, dict):
-        _fail("format", repr(fmt), f"a JSON {type(scene).__name__}, not an object")
-    if scene.get("format") != fmt:
-        _fail("format", repr(fmt), _show(scene.get("format")))
-    if not _is_count(scene.get("version")) or scene["version"] != version:
-        _fail("version", repr(version), _show(scene.get("version")))
-    for key in REQUIRED:
-        if key not in scene:
-            _fail(key, "a value (to_json writes it)", f"no {key!r} key among {sorted(scene)}")
+    scene = check_header(scene, fmt=fmt, version=version, fields=REQUIRED)
     _check_config(scene["config"], config_names)
     _check_data(scene["data"], scene["config"])
     if not isinstance(scene["architecture"], dict):
@@ -98,12 +95,66 @@ def check_scene(
     return scene
 
 
-def _check_config(config: Any, names: Sequence[str]) -> None:
-    if not isinstance(config, dict):
-        _fail("config", "a dict of settings", _show(config))
-    unknown = sorted(str(k) for k in config if k not in names)
+def parse_scene(text: Any, app: str) -> Any:
+    """``json.loads(text)``, or ValueError saying the text is not the JSON of ``app``'s scene.
+
+    Args:
+        text: what ``from_json`` was given.
+        app: the app's name, e.g. ``"Playground"``.
+    """
+    try:
+        return json.loads(text)
+    except (TypeError, json.JSONDecodeError) as e:
+        raise ValueError(f"scene: expected the JSON text of {app}.to_json(), got {e}") from e
+
+
+def check_header(scene: Any, *, fmt: str, version: int, fields: Sequence[str]) -> dict[str, Any]:
+    """Check a parsed scene's ``format`` and ``version`` and that it holds exactly ``fields``.
+
+    Args:
+        scene: the value ``json.loads`` returned.
+        fmt: the expected ``format`` string.
+        version: the expected ``version`` number.
+        fields: the keys ``to_json`` writes besides ``format`` and ``version``.
+
+    Returns:
+        ``scene`` itself, now known to be a dict with those keys and no others.
+
+    Raises:
+        ValueError: ``"scene <field>: expected <what>, got <what came>"``.
+    """
+    if not isinstance(scene, dict):
+        _fail("format", repr(fmt), f"a JSON {type(scene).__name__}, not an object")
+    if scene.get("format") != fmt:
+        _fail("format", repr(fmt), _show(scene.get("format")))
+    if not _is_count(scene.get("version")) or scene["version"] != version:
+        _fail("version", repr(version), _show(scene.get("version")))
+    for key in fields:
+        if key not in scene:
+            _fail(key, "a value (to_json writes it)", f"no {key!r} key among {sorted(scene)}")
+    check_names("fields", scene, ("format", "version", *fields))
+    return scene
+
+
+def check_names(field: str, value: Any, names: Sequence[str], what: str = "names") -> dict:
+    """``value`` as a dict whose keys are all among ``names``, else ValueError naming ``field``.
+
+    Args:
+        field: the scene's field, e.g. ``"config"``.
+        value: its parsed value.
+        names: the keys it may hold.
+        what: what the keys are, for the message (e.g. ``"setting names"``).
+    """
+    if not isinstance(value, dict):
+        _fail(field, f"a dict of {what} among {list(names)}", _show(value))
+    unknown = sorted(str(k) for k in value if k not in names)
     if unknown:
-        _fail("config", f"setting names among {list(names)}", f"unknown {unknown}")
+        _fail(field, f"{what} among {list(names)}", f"unknown {unknown}")
+    return value
+
+
+def _check_config(config: Any, names: Sequence[str]) -> None:
+    check_names("config", config, names, "setting names")
     for name, value in config.items():
         if value is None or isinstance(value, bool):  # traitlets would take True for 1
             _fail(f"config {name}", "a number, a string or a list", repr(value))
@@ -146,12 +197,35 @@ def _check_data(data: Any, config: Mapping[str, Any]) -> None:
         _fail("data y", "non-negative integer class labels (y_dtype 'int32')", _show(y.tolist()))
 
 
-def _check_params(params: Any) -> None:
+def _check_params(params: Any, field: str = "params") -> None:
     if not isinstance(params, list) or not all(isinstance(p, dict) for p in params):
-        _fail("params", "a list of per-layer dicts of arrays", _show(params))
+        _fail(field, "a list of per-layer dicts of arrays", _show(params))
     for i, layer in enumerate(params):
         for name, value in layer.items():
-            _finite(f"params[{i}][{name!r}]", value)
+            _finite(f"{field}[{i}][{name!r}]", value)
+
+
+def params_to_json(params: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A ``Sequential``'s parameters as JSON-able per-layer dicts of nested lists.
+
+    float32 values become the float64 numbers they are, whose shortest ``repr`` JSON writes:
+    reading them back as float32 gives the same bits.
+    """
+    return [{k: np.asarray(v).tolist() for k, v in sorted(layer.items())} for layer in params]
+
+
+def params_from_json(model: Any, params: Any, field: str = "params") -> Any:
+    """The float32 parameters of ``model`` (a ``Sequential``) from a scene's ``field``.
+
+    Raises:
+        ValueError: ``"scene <field>...: expected ..., got ..."`` for a non-finite value, a
+            missing or unknown array or a wrong shape.
+    """
+    _check_params(params, field)
+    try:
+        return check_params(model, params)
+    except ValueError as e:
+        raise ValueError(f"scene {field}{str(e).removeprefix('params')}") from e
 
 
 def _check_history(history: Any) -> None:
@@ -234,19 +308,33 @@ def check_architecture(architecture: Any, model: Mapping[str, Any]) -> None:
         )
 
 
-def config_error(error: Exception, names: Sequence[str]) -> ValueError:
-    """The error of building a state from a scene's config and data, worded for the scene.
+def config_error(error: Exception, names: Sequence[str], key: str = "config") -> ValueError:
+    """The error of building a state from a scene's settings and data, worded for the scene.
 
     Args:
-        error: what ``PlaygroundState(data=..., **config)`` raised (a ValueError or a
-            traitlets TraitError).
-        names: the config names.
+        error: what ``PlaygroundState(data=..., **config)`` or ``ExplorerState(...,
+            **inputs)`` raised (a ValueError or a traitlets TraitError).
+        names: the setting names.
+        key: the scene's field that holds them (``"config"``, ``"inputs"``).
 
     Returns:
-        A ValueError ``"scene config <name>: ..."`` or ``"scene data ...: ..."``.
+        A ValueError ``"scene <key> <name>: ..."`` or ``"scene data ...: ..."``.
     """
     if not isinstance(error, ValueError):  # traitlets: a value of the wrong type
-        return ValueError(f"scene config: expected settings of the right types, got {error}")
+        return ValueError(f"scene {key}: expected settings of the right types, got {error}")
     message = str(error)
     field = message.split(":", 1)[0]
-    return ValueError(f"scene config {message}" if field in names else f"scene {message}")
+    return ValueError(f"scene {key} {message}" if field in names else f"scene {message}")
+
+
+def check_hide(hide: Any, allowed: Sequence[str], field: str = "hide") -> list[str]:
+    """An app's ``hide=`` (a name or a list of names) as a list, each among ``allowed``.
+
+    Raises:
+        ValueError: ``"<field>: expected names from [...], got [<the unknown ones>]"``.
+    """
+    hide = [hide] if isinstance(hide, str) else list(hide)
+    unknown = [h for h in hide if h not in allowed]
+    if unknown:
+        raise ValueError(f"{field}: expected names from {list(allowed)}, got {unknown}")
+    return hide
