@@ -392,15 +392,246 @@ def sequences() -> nbf.NotebookNode:
     ]
     return notebook(cells)
 
+def course_index() -> nbf.NotebookNode:
+    lessons = [
+        ("01_explorer", "01 · The Explorer", "paint a digit, move a tabular model's sliders, "
+         "read the state from code, explain a network you trained."),
+        ("02_inside_the_network", "02 · Inside the network", "each view on its own, all "
+         "following one state: structure, activations, weights, gradients."),
+        ("03_playground", "03 · The Playground", "train live on the plane, train from code, "
+         "initialisation, save and share a scene."),
+        ("04_your_own_model", "04 · Your own model", "Flax NNX, Equinox and plain functions "
+         "with `tap`, and what the Explorer reads from them."),
+        ("05_sequences_and_attention", "05 · Sequences and attention", "LSTMs and "
+         "transformers on sentences, gates and attention heads, time series."),
+        ("06_backprop_by_hand", "06 · Backpropagation by hand", "the chain rule on a "
+         "two-layer tanh MLP, checked against `jax.grad` (exercises)."),
+        ("07_feature_importance_axioms", "07 · Feature-importance axioms", "completeness, "
+         "sensitivity, the randomisation sanity check, when methods disagree (exercises)."),
+    ]
+    links = "\n".join(f"{i}. [{title}]({name}.ipynb): {line}"
+                      for i, (name, title, line) in enumerate(lessons, 1))
+    cells = [
+        md("# 00 · The course\n\n"
+           "Seven notebooks, in order. Each runs top to bottom on the \"Python 3 (nnwidgets)\" "
+           "kernel; lessons 06 and 07 have exercises with a check cell that answers *right* "
+           "or says what is off (`nnwidgets.course`).\n\n" + links),
+        md("## A taste of each part\n\n"
+           "The Explorer on the bundled digits network (lessons 01, 02, 07), the Playground "
+           "(03) and an LSTM reading a sentence (05)."),
+        code("from nnwidgets import Explorer, Playground\n\nExplorer(\"digits\")"),
+        code("Playground(dataset=\"circle\", hidden=[4])"),
+        code("Explorer(\"sentiment_lstm\", text=\"not bad at all\")"),
+    ]
+    return notebook(cells)
+
+
+def backprop() -> nbf.NotebookNode:
+    cells = [
+        md("# 06 · Backpropagation by hand\n\n"
+           "`jax.grad` gives the gradient of any function; here you compute it yourself for a "
+           "small network, with the chain rule, and let JAX check you. The network: iris "
+           "(4 features, 3 species), one hidden layer of 8 tanh units, 3 logits, and the "
+           "cross-entropy loss of one example,\n\n"
+           "$$z_1 = x W_1 + b_1,\\quad h = \\tanh(z_1),\\quad \\text{logits} = h W_2 + b_2,"
+           "\\quad L = -\\log \\operatorname{softmax}(\\text{logits})_y .$$\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer with `jax.grad` and says "
+           "*right* or what is off, never the answer."),
+        code("import jax\nimport jax.numpy as jnp\n\n"
+             "from nnwidgets import Explorer\n"
+             "from nnwidgets.course import (check_backprop_b1, check_backprop_w1, "
+             "check_backprop_w2,\n"
+             "                              check_softmax_grad)\n"
+             "from nnwidgets.models import Dense, Sequential, fit, load_dataset\n\n"
+             "ds = load_dataset(\"iris\")\n"
+             "net = Sequential((4,), (Dense(8, \"tanh\"), Dense(3)))\n"
+             "params, losses = fit(net, net.init(jax.random.key(0)), ds.X_train, ds.y_train,\n"
+             "                     key=jax.random.key(1), steps=300, learning_rate=1e-2)\n"
+             "print(f\"loss {losses[0]:.3f} -> {losses[-1]:.3f}\")"),
+        md("## The forward pass, written out\n\n"
+           "`params` is one `{\"w\", \"b\"}` dict per layer; `w` is *inputs × outputs*, so a "
+           "row vector goes in on the left."),
+        code("x, y = ds.X_test[0], int(ds.y_test[0])\n"
+             "W1, b1 = params[0][\"w\"], params[0][\"b\"]\n"
+             "W2, b2 = params[1][\"w\"], params[1][\"b\"]\n\n"
+             "z1 = x @ W1 + b1                 # (8,)\n"
+             "h = jnp.tanh(z1)                 # (8,)\n"
+             "logits = h @ W2 + b2             # (3,)\n"
+             "p = jax.nn.softmax(logits)\n"
+             "loss = -jnp.log(p[y])\n"
+             "print(\"true class:\", ds.class_names[y], \" p:\", p.round(3), \" loss:\", "
+             "round(float(loss), 4))\n"
+             "print(\"same as the network:\", bool(jnp.allclose(logits, "
+             "net.apply(params, x)[0], atol=1e-5)))"),
+        md("The same network in the Explorer. Open the tab **gradients**: it shows dL/dθ, "
+           "every parameter's gradient of the loss for the true label of the current example "
+           "(move the sliders, or pick another example, and watch them change). These are "
+           "the numbers you are about to compute."),
+        code("trained = Explorer(net, params, data=(ds.X_test, ds.y_test))\ntrained"),
+        md("## Exercise 1: dL/dW2\n\n"
+           "Start at the top. Take on trust for now that the gradient of the loss with "
+           "respect to the logits is `delta = p - onehot(y)` (exercise 3 asks you to show "
+           "it). Since `logits[j] = sum_i h[i] W2[i, j] + b2[j]`, the chain rule gives "
+           "dL/dW2[i, j] = (d logits[j] / d W2[i, j]) · dL/dlogits[j]. Write `dW2`, an array "
+           "of W2's shape (8, 3)."),
+        code("delta = p - jax.nn.one_hot(y, 3)\n\n"
+             "# solution (try it yourself first)\n"
+             "dW2 = jnp.outer(h, delta)"),
+        code("check_backprop_w2(dW2, net, params, x, y)"),
+        md("## Exercise 2: dL/db1 and dL/dW1\n\n"
+           "One layer further down. The error reaches `h` through W2 (each hidden unit feeds "
+           "all three logits), then passes the tanh: `tanh'(z) = 1 - tanh(z)²`. Write "
+           "`db1` (shape (8,)), then `dW1` (shape (4, 8)) the way you wrote `dW2`."),
+        code("# solution (try it yourself first)\n"
+             "db1 = (delta @ W2.T) * (1 - h**2)\n"
+             "dW1 = jnp.outer(x, db1)"),
+        code("print(check_backprop_b1(db1, net, params, x, y))\n"
+             "print(check_backprop_w1(dW1, net, params, x, y))"),
+        md("What you wrote by hand is what `jax.grad` does for the whole parameter tree:"),
+        code("def loss_fn(params):\n"
+             "    logits, _ = net.apply(params, x)\n"
+             "    return -jax.nn.log_softmax(logits)[y]\n\n"
+             "g = jax.grad(loss_fn)(params)\n"
+             "for name, mine, theirs in ((\"W2\", dW2, g[1][\"w\"]), (\"b1\", db1, g[0][\"b\"]), "
+             "(\"W1\", dW1, g[0][\"w\"])):\n"
+             "    diff = float(jnp.abs(mine - theirs).max())\n"
+             "    print(f\"d{name}: largest difference {diff:.1e}\")"),
+        md("## Exercise 3 (optional): the softmax-cross-entropy gradient\n\n"
+           "Show the rule you took on trust: with `L = -logits[y] + log sum_k exp(logits[k])`, "
+           "differentiate by every `logits[j]`. Write `dlogits`, shape (3,), from `logits` and "
+           "`y` (no `jax.grad`)."),
+        code("# solution (try it yourself first)\n"
+             "dlogits = jax.nn.softmax(logits) - jax.nn.one_hot(y, 3)"),
+        code("check_softmax_grad(dlogits, logits, y)"),
+        md("## Gradients before training, and in a deep tanh net\n\n"
+           "The same network with its random initial weights: open **gradients** again. The "
+           "loss is larger and so are the gradients; training shrinks them."),
+        code("untrained = Explorer(net, net.init(jax.random.key(0)), data=(ds.X_test, ds.y_test))"
+             "\nuntrained"),
+        md("Every tanh layer multiplies the error on its way back by `W.T` and by "
+           "`1 - tanh²` ≤ 1. Stack six of them and the **gradients** tab shows the layers near "
+           "the input getting the smallest gradients: the vanishing gradient."),
+        code("deep = Sequential((4,), tuple(Dense(8, \"tanh\") for _ in range(6)) + (Dense(3),))\n"
+             "Explorer(deep, deep.init(jax.random.key(0)), data=(ds.X_test, ds.y_test))"),
+    ]
+    return notebook(cells)
+
+
+def axioms() -> nbf.NotebookNode:
+    cells = [
+        md("# 07 · Feature-importance axioms\n\n"
+           "An attribution method splits a prediction into the inputs' shares. Which split is "
+           "right cannot be measured, so Sundararajan, Taly and Yan (2017) asked instead which "
+           "*properties* a split must have, and built Integrated Gradients to have them:\n\n"
+           "- **Completeness**: the attributions add up to f(x) - f(baseline).\n"
+           "- **Sensitivity**: an input that changes the output (against the baseline) gets "
+           "a non-zero attribution. Plain saliency fails it: a saturated unit has zero "
+           "gradient though its input matters.\n"
+           "- **Implementation invariance**: two networks that compute the same function get "
+           "the same attributions, whatever their insides. Gradients have it (the chain rule "
+           "does not care how f is written); methods that read activations layer by layer "
+           "need not.\n\n"
+           "Then a test of a different kind, the *sanity check* (Adebayo et al. 2018): an "
+           "explanation of the model must change when the model does.\n\n"
+           "The exercise cells are pre-filled with a solution under "
+           "`# solution (try it yourself first)`; the check cells compute their own answer "
+           "and say *right* or what is off."),
+        code("from nnwidgets import Explorer\n\n"
+             "ex = Explorer(\"digits\", method=\"integrated_gradients\")\nex"),
+        md("## Completeness\n\n"
+           "Integrated Gradients sums the gradient at `ig_steps` points on the straight path "
+           "from the baseline (here all zeros) to the digit. The sum is an approximation of "
+           "an integral, and the *completeness gap* `sum(attribution) - (f(x) - f(baseline))` "
+           "says how good it is. Move the *steps* control in the widget, or set it here:"),
+        code("s = ex.state\n"
+             "for steps in (4, 16, 64):\n"
+             "    s.ig_steps = steps\n"
+             "    print(f\"ig_steps={steps:3d}  sum={float(s.attribution.sum()):+.4f}  "
+             "gap={s.completeness_gap:+.2e}\")\n"
+             "s.ig_steps = 32"),
+        md("## Exercise 1: enough steps\n\n"
+           "For the digit `x` below and its predicted class, find the smallest `ig_steps` in "
+           "`IG_CANDIDATES` (1, 2, 4, …, 512, tried in that order) whose gap is below 1e-3 in "
+           "absolute value. `explain(model, params, x, method=\"integrated_gradients\", "
+           "settings=Settings(steps=n))` returns it as `.completeness_gap`."),
+        code("from nnwidgets.course import IG_CANDIDATES, check_ig_steps, check_sanity_winner\n"
+             "from nnwidgets.kernels import Settings, explain, randomisation_check, spearman\n"
+             "from nnwidgets.models import pretrained\n\n"
+             "m = pretrained(\"digits\")\n"
+             "model, params = m.model, m.params\n"
+             "x = m.dataset.X_test[7]"),
+        code("# solution (try it yourself first)\n"
+             "answer_steps = None\n"
+             "for n in IG_CANDIDATES:\n"
+             "    e = explain(model, params, x, method=\"integrated_gradients\", "
+             "settings=Settings(steps=n))\n"
+             "    print(n, f\"{e.completeness_gap:+.2e}\")\n"
+             "    if abs(e.completeness_gap) < 1e-3:\n"
+             "        answer_steps = n\n"
+             "        break"),
+        code("check_ig_steps(answer_steps, model, params, x)"),
+        md("The gap does not shrink steadily: this network is made of ReLUs, so its gradient "
+           "jumps where a unit switches on or off along the path, and a few more points can "
+           "land on the wrong side of a jump. Completeness holds for the integral; the "
+           "*steps* control decides how close the sum comes."),
+        md("## The sanity check\n\n"
+           "Replace the trained weights by random ones, from the top layer down, and compare "
+           "each new map with the original (Spearman rank correlation of |map|). A method "
+           "that explains the *model* should lose its map quickly; one whose map stays the "
+           "same is showing something else, often the input itself. Open the tab "
+           "**sanity check** in the widget above and run it, or from code:"),
+        code("for layer, rho in ex.state.sanity_check():\n"
+             "    print(f\"randomised down to {layer}: rho = {rho:+.2f}\")"),
+        md("## Exercise 2: which method barely notices?\n\n"
+           "For the same `x` and its predicted class, compute with `randomisation_check` "
+           "(key `jax.random.key(0)`) the rank correlation left after only the top layer is "
+           "randomised (the first entry of its result) for `\"saliency\"`, `\"smoothgrad\"` "
+           "and `\"gradient_x_input\"`. Which keeps the highest? Answer with its name."),
+        code("import jax\n\n"
+             "# solution (try it yourself first)\n"
+             "target = int(explain(model, params, x).target)\n"
+             "rho = {}\n"
+             "for method in (\"saliency\", \"smoothgrad\", \"gradient_x_input\"):\n"
+             "    result = randomisation_check(\n"
+             "        lambda p, method=method: explain(model, p, x, target, "
+             "method=method).attribution,\n"
+             "        model, params, jax.random.key(0))\n"
+             "    rho[method] = result[0][1]\n"
+             "print(rho)\n"
+             "answer_method = max(rho, key=rho.get)"),
+        code("check_sanity_winner(answer_method, model, params, x)"),
+        md("The winner of this race is the *least* trustworthy: a map that survives random "
+           "weights is mostly the input (gradient × input multiplies by the pixels, and the "
+           "dark ones stay zero whatever the weights). Passing the sanity check means losing "
+           "the correlation."),
+        md("## When methods disagree\n\n"
+           "Saliency asks *how would a tiny change of each pixel move the score?*; occlusion "
+           "asks *how much does the score drop when a patch is hidden?*. Both are reasonable "
+           "questions with different answers. Paint the same digit in both widgets and "
+           "compare."),
+        code("sal = Explorer(\"digits\", method=\"saliency\")\nsal"),
+        code("occ = Explorer(\"digits\", method=\"occlusion\")\nocc"),
+        code("a = explain(model, params, x, method=\"saliency\").attribution\n"
+             "b = explain(model, params, x, method=\"occlusion\").attribution\n"
+             "print(\"rank correlation of |saliency| and |occlusion|:\",\n"
+             "      round(float(spearman(abs(a), abs(b))), 2))"),
+    ]
+    return notebook(cells)
+
 
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     for name, make in (
+        ("00_course_index", course_index),
         ("01_explorer", explorer),
         ("02_inside_the_network", inside),
         ("03_playground", playground),
         ("04_your_own_model", own_model),
         ("05_sequences_and_attention", sequences),
+        ("06_backprop_by_hand", backprop),
+        ("07_feature_importance_axioms", axioms),
     ):
         nbf.write(make(), HERE / f"{name}.ipynb")
         print("wrote", HERE / f"{name}.ipynb")
