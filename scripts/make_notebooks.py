@@ -441,9 +441,12 @@ def backprop() -> nbf.NotebookNode:
            "*right* or what is off, never the answer."),
         code("import jax\nimport jax.numpy as jnp\n\n"
              "from nnwidgets import Explorer\n"
-             "from nnwidgets.course import (check_backprop_b1, check_backprop_w1, "
-             "check_backprop_w2,\n"
-             "                              check_softmax_grad)\n"
+             "from nnwidgets.course import (\n"
+             "    check_backprop_b1,\n"
+             "    check_backprop_w1,\n"
+             "    check_backprop_w2,\n"
+             "    check_softmax_grad,\n"
+             ")\n"
              "from nnwidgets.models import Dense, Sequential, fit, load_dataset\n\n"
              "ds = load_dataset(\"iris\")\n"
              "net = Sequential((4,), (Dense(8, \"tanh\"), Dense(3)))\n"
@@ -513,7 +516,7 @@ def backprop() -> nbf.NotebookNode:
         md("Every tanh layer multiplies the error on its way back by `W.T` and by "
            "`1 - tanh²` ≤ 1. Stack six of them and the **gradients** tab shows the layers near "
            "the input getting the smallest gradients: the vanishing gradient."),
-        code("deep = Sequential((4,), tuple(Dense(8, \"tanh\") for _ in range(6)) + (Dense(3),))\n"
+        code("deep = Sequential((4,), (*(Dense(8, \"tanh\") for _ in range(6)), Dense(3)))\n"
              "Explorer(deep, deep.init(jax.random.key(0)), data=(ds.X_test, ds.y_test))"),
     ]
     return notebook(cells)
@@ -548,8 +551,8 @@ def axioms() -> nbf.NotebookNode:
         code("s = ex.state\n"
              "for steps in (4, 16, 64):\n"
              "    s.ig_steps = steps\n"
-             "    print(f\"ig_steps={steps:3d}  sum={float(s.attribution.sum()):+.4f}  "
-             "gap={s.completeness_gap:+.2e}\")\n"
+             "    total, gap = float(s.attribution.sum()), s.completeness_gap\n"
+             "    print(f\"ig_steps={steps:3d}  sum={total:+.4f}  gap={gap:+.2e}\")\n"
              "s.ig_steps = 32"),
         md("## Exercise 1: enough steps\n\n"
            "For the digit `x` below and its predicted class, find the smallest `ig_steps` in "
