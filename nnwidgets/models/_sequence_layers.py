@@ -19,6 +19,7 @@ so the last state is the one after the last real token. Attention gives padded k
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import math
 from typing import Any, ClassVar
@@ -61,14 +62,19 @@ def _orthogonal(key: Array, shape: tuple[int, ...]) -> Array:
     return jax.nn.initializers.orthogonal()(key, shape, jnp.float32)
 
 
-class SequenceLayer:
-    """Base of the sequence layers: see the module docstring for the protocol."""
+class SequenceLayer(abc.ABC):
+    """Base of the sequence layers: see the module docstring for the protocol.
+
+    ``out_shape`` and ``forward`` are each layer's own; the others default to a layer with no
+    parameters and nothing in the trace.
+    """
 
     kind: ClassVar[str] = ""
     name: str | None
 
+    @abc.abstractmethod
     def out_shape(self, shape: tuple[int, ...], where: str) -> tuple[int, ...]:
-        raise NotImplementedError
+        """The output shape for an input ``shape`` (ValueError naming ``where`` if it misfits)."""
 
     def param_shapes(self, shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
         return {}
@@ -79,8 +85,9 @@ class SequenceLayer:
     def entries(self, shape: tuple[int, ...]) -> tuple[Entry, ...]:
         return ()
 
+    @abc.abstractmethod
     def forward(self, p: dict[str, Array], h: Array, mask: Array) -> tuple[Array, dict]:
-        raise NotImplementedError
+        """``(output, {suffix: LayerValues})`` of one example; ``mask`` False at padding."""
 
 
 @dataclasses.dataclass(frozen=True)
