@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import pathlib
+import pkgutil
 
 import nbformat as nbf
+from lessons._cells import code, md, notebook
 
 HERE = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 
 
-md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+def lesson_modules() -> list:
+    """The lessons kept in ``scripts/lessons/`` (one module each: ``NAME``, ``TITLE``,
+    ``SUMMARY`` for the index, ``make()``), in the order of their names."""
+    import lessons
 
-
-def notebook(cells: list[nbf.NotebookNode]) -> nbf.NotebookNode:
-    """A notebook of ``cells`` on the "Python 3 (nnwidgets)" kernel (nnwidgets.kernel_launcher:
-    ipykernel that imports nnwidgets while the notebook is read)."""
-    for i, cell in enumerate(cells):  # stable ids: regenerating changes only what changed
-        cell.id = f"cell-{i:02d}"
-    nb = nbf.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "nnwidgets", "display_name": "Python 3 (nnwidgets)",
-                                 "language": "python"}
-    return nb
+    mods = [importlib.import_module(f"lessons.{m.name}")
+            for m in pkgutil.iter_modules(lessons.__path__) if not m.name.startswith("_")]
+    return sorted(mods, key=lambda m: m.NAME)
 
 
 def explorer() -> nbf.NotebookNode:
@@ -56,6 +55,50 @@ def explorer() -> nbf.NotebookNode:
              "                     key=jax.random.key(1), steps=500, learning_rate=1e-2)\n"
              "print(f\"loss {losses[0]:.3f} -> {losses[-1]:.3f}\")\n"
              "Explorer(net, params, data=(ds.X_test, ds.y_test))"),
+        md("## Exercises\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer and says *right* or what "
+           "is off, never the answer."),
+        code("from nnwidgets.course import check_prediction, check_slider_direction, "
+             "check_top_feature"),
+        md("### Exercise 1: the prediction\n\n"
+           "Give the cancer Explorer test example 47 (the cell below; the widget follows). "
+           "Which class does the model predict, and with which probability? Read both from "
+           "`s` and answer with a pair `(class name, probability)`."),
+        code("s.x = s.dataset.X_test[47]\n\n"
+             "# solution (try it yourself first)\n"
+             "answer_prediction = (s.class_names[s.predicted], float(s.probs[s.predicted]))\n"
+             "answer_prediction"),
+        code("check_prediction(answer_prediction, s.model, s.params, s.x, s.class_names)"),
+        md("Example 47 is in fact benign (`s.dataset.y_test[47]`): the model is wrong here, "
+           "and not very sure."),
+        md("### Exercise 2: the strongest evidence\n\n"
+           "With *integrated gradients* (this Explorer's method), which feature pushes the "
+           "predicted class up the most, i.e. has the largest positive attribution? Answer "
+           "with its name from `s.dataset.feature_names`."),
+        code("# solution (try it yourself first)\n"
+             "answer_feature = s.dataset.feature_names[int(s.attribution.argmax())]\n"
+             "answer_feature"),
+        code("check_top_feature(answer_feature, s.model, s.params, s.x, "
+             "s.dataset.feature_names)"),
+        md("### Exercise 3: which way does a slider push?\n\n"
+           "Move the slider *worst texture* up a little: does the probability of *malignant* "
+           "(class 0) go up or down? Try it in the widget, then answer `\"up\"` or "
+           "`\"down\"` from code: move `s.x` by a small step and compare `s.probs` before "
+           "and after."),
+        code("i = s.dataset.feature_names.index(\"worst texture\")\n"
+             "x0 = s.x.copy()\n\n"
+             "# solution (try it yourself first)\n"
+             "before = float(s.probs[0])\n"
+             "moved = x0.copy()\n"
+             "moved[i] += 0.01\n"
+             "s.x = moved\n"
+             "after = float(s.probs[0])\n"
+             "s.x = x0  # back to example 47\n"
+             "answer_direction = \"up\" if after > before else \"down\"\n"
+             "print(f\"P(malignant) {before:.4f} -> {after:.4f}\")"),
+        code("check_slider_direction(answer_direction, s.model, s.params, s.x, i, 0)"),
     ]
     return notebook(cells)
 
@@ -107,6 +150,48 @@ def inside() -> nbf.NotebookNode:
         md("## All of it together\n\nThe Explorer composes these views (tabs below the "
            "lab) around one state of its own."),
         code("from nnwidgets import Explorer\n\nExplorer(\"digits_cnn\")"),
+        md("## Exercises\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer and says *right* or what "
+           "is off, never the answer."),
+        code("import numpy as np\n\n"
+             "from nnwidgets.course import check_dense_by_hand, check_largest_weight_std, "
+             "check_layer_params"),
+        md("### Exercise 1: count the parameters\n\n"
+           "The structure table counts each layer's parameters; count them yourself. "
+           "`s.params` holds one dict of arrays per entry of `s.model.layers` (empty for the "
+           "pooling and flattening steps), and `s.model.summary()` names the entries. Answer "
+           "with a dict `{layer name: number of parameters}` of the layers that have any."),
+        code("# solution (try it yourself first)\n"
+             "answer_counts = {}\n"
+             "for row, layer_params in zip(s.model.summary(), s.params):\n"
+             "    if layer_params:\n"
+             "        answer_counts[row[\"name\"]] = sum(int(a.size) for a in "
+             "layer_params.values())\n"
+             "answer_counts"),
+        code("check_layer_params(answer_counts, s.model, s.params)"),
+        md("### Exercise 2: a dense layer by hand\n\n"
+           "`dense_1` reads the flattened output of `conv_2` (after its ReLU) and computes "
+           "`relu(flat @ W + b)` with its weights `W` (256 × 32) and bias `b`. For the current "
+           "input (test example 7, set above), compute its 32 values from "
+           "`s.activations[\"conv_2\"]` and the weights, with NumPy."),
+        code("names = [row[\"name\"] for row in s.model.summary()]\n"
+             "W, b = s.params[names.index(\"dense_1\")][\"w\"], "
+             "s.params[names.index(\"dense_1\")][\"b\"]\n\n"
+             "# solution (try it yourself first)\n"
+             "flat = np.asarray(s.activations[\"conv_2\"]).reshape(-1)\n"
+             "answer_dense = np.maximum(flat @ W + b, 0)"),
+        code("check_dense_by_hand(answer_dense, s.model, s.params, s.x, \"dense_1\")"),
+        md("### Exercise 3: the widest weights\n\n"
+           "Which layer's weights (`w`, not the biases) have the largest standard deviation? "
+           "The weights view draws each layer's histogram; answer with the layer's name."),
+        code("# solution (try it yourself first)\n"
+             "stds = {name: float(np.std(p[\"w\"])) for name, p in zip(names, s.params) "
+             "if p}\n"
+             "answer_layer = max(stds, key=stds.get)\n"
+             "answer_layer"),
+        code("check_largest_weight_std(answer_layer, s.model, s.params)"),
     ]
     return notebook(cells)
 
@@ -166,6 +251,38 @@ def playground() -> nbf.NotebookNode:
              "for _ in range(30):\n"
              "    digits.state.step_once()\n"
              "digits"),
+        md("## Exercises\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer and says *right* or what "
+           "is off, never the answer."),
+        code("import json\n\n"
+             "from nnwidgets.course import check_playground_accuracy, check_scene_reading"),
+        md("### Exercise 1: the circle without hidden layers\n\n"
+           "In the focused `exercise` Playground above, choose input features so that the "
+           "network without hidden layers reaches at least 90% test accuracy on the circle, "
+           "and train it (press play in the widget, or from code). The check recomputes the "
+           "test accuracy from the Playground's weights."),
+        code("# solution (try it yourself first)\n"
+             "ex = exercise.state\n"
+             "ex.features = [\"x1^2\", \"x2^2\"]  # inside the circle: x1² + x2² < r², "
+             "a straight line here\n"
+             "ex.play()\n"
+             "start = time.time()\n"
+             "while ex.step < 200 and time.time() - start < 30:\n"
+             "    time.sleep(0.05)\n"
+             "ex.pause()"),
+        code("check_playground_accuracy(exercise, 0.9)"),
+        md("### Exercise 2: read a scene\n\n"
+           "A scene is plain JSON. Save the Playground you just trained, load the scene with "
+           "`json.loads` (`list(...)` of it shows what it holds) and read at which step it was "
+           "saved and with which learning rate. Answer with a pair `(step, learning_rate)`."),
+        code("ex_scene = exercise.to_json()\n\n"
+             "# solution (try it yourself first)\n"
+             "saved = json.loads(ex_scene)\n"
+             "answer_scene = (saved[\"step\"], saved[\"config\"][\"learning_rate\"])\n"
+             "answer_scene"),
+        code("check_scene_reading(answer_scene, ex_scene)"),
     ]
     return notebook(cells)
 
@@ -322,6 +439,30 @@ def own_model() -> nbf.NotebookNode:
            "To keep the batch statistics out of the weights tabs, pass the parameters alone: "
            "`Explorer(lambda p, x: model.apply({**variables, \"params\": p}, x, train=False), "
            "variables[\"params\"], data=(X, y))`."),
+        md("## Exercises\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer and says *right* or what "
+           "is off, never the answer."),
+        code("from nnwidgets.course import check_predict_digit, check_tapped_function"),
+        md("### Exercise 1: tap a ReLU layer\n\n"
+           "Write `relu_net(params, x)`: the two layers of `two_layers` with a ReLU instead of "
+           "the tanh, its hidden values marked with `tap` as the layer `\"hidden\"`. The "
+           "check calls it with the iris `params` above (no training needed) and looks at "
+           "what the Explorer sees."),
+        code("# solution (try it yourself first)\n"
+             "def relu_net(params, x):\n"
+             "    h = tap(\"hidden\", jax.nn.relu(x @ params[\"w1\"] + params[\"b1\"]))\n"
+             "    return h @ params[\"w2\"] + params[\"b2\"]"),
+        code("check_tapped_function(relu_net, params, iris.X_test, \"hidden\")"),
+        md("### Exercise 2: one image, the right shape\n\n"
+           "The NNX CNN takes a batch of images with a channel axis, `(batch, 8, 8, 1)`; "
+           "`digits.X_test[i]` is one `(8, 8)` image. Write `predict(image)`, the class the "
+           "CNN gives one such image, as an int."),
+        code("# solution (try it yourself first)\n"
+             "def predict(image):\n"
+             "    return int(model(image[None, ..., None]).argmax())"),
+        code("check_predict_digit(predict, model, digits.X_test)"),
     ]
     return notebook(cells)
 
@@ -389,33 +530,70 @@ def sequences() -> nbf.NotebookNode:
              "                     key=jax.random.key(1), steps=300, learning_rate=1e-2)\n"
              "print(f\"loss {losses[0]:.3f} -> {losses[-1]:.3f}\")\n"
              "Explorer(net, params, data=ds, text=\"never boring\")"),
+        md("## Exercises\n\n"
+           "Each exercise has a cell for your code, pre-filled with a solution under "
+           "`# solution (try it yourself first)`: delete it, write your own, then run the "
+           "check cell below it. The check computes its own answer and says *right* or what "
+           "is off, never the answer."),
+        code("from nnwidgets.course import check_attention_weight, check_positive_with_not, "
+             "check_top_word"),
+        md("### Exercise 1: the decisive word\n\n"
+           "Give the LSTM Explorer the sentence below. Which word has the largest attribution "
+           "(the most positive: it pushes the predicted class up the most)? Answer with the "
+           "word."),
+        code("ls = lstm.state\n"
+             "ls.text = \"the acting was not bad but the ending was dull\"\n\n"
+             "# solution (try it yourself first)\n"
+             "scores = ls.attribution[: len(ls.words)]\n"
+             "answer_word = ls.words[int(scores.argmax())]\n"
+             "print(ls.class_names[ls.predicted], answer_word)"),
+        code("check_top_word(answer_word, ls.model, ls.params, ls.dataset, ls.text)"),
+        md("### Exercise 2: a positive sentence with *not*\n\n"
+           "Write a sentence that contains *not* and that the LSTM reads as positive. Only "
+           "words of the vocabulary count (`ls.dataset.vocab`); try candidates in the "
+           "widget's text box first."),
+        code("# solution (try it yourself first)\n"
+             "answer_sentence = \"the story was not boring\""),
+        code("check_positive_with_not(answer_sentence, ls.model, ls.params, ls.dataset)"),
+        md("### Exercise 3: one attention weight\n\n"
+           "In the transformer's sentence above, how much does *ending* (position 7, "
+           "counting from 0) attend to *dull* (position 9) in head 1 of `block_1`? Read it "
+           "from `ts.activations[\"block_1.attention\"]`, shape `(T, T, heads)`, whose rows "
+           "are the words that look."),
+        code("ts = tf.state\n\n"
+             "# solution (try it yourself first)\n"
+             "att = np.asarray(ts.activations[\"block_1.attention\"])\n"
+             "answer_weight = float(att[7, 9, 1])\n"
+             "answer_weight"),
+        code("check_attention_weight(answer_weight, ts.model, ts.params, ts.dataset, ts.text,\n"
+             "                       layer=\"block_1.attention\", head=1, query=7, key=9)"),
     ]
     return notebook(cells)
 
 def course_index() -> nbf.NotebookNode:
     lessons = [
         ("01_explorer", "01 · The Explorer", "paint a digit, move a tabular model's sliders, "
-         "read the state from code, explain a network you trained."),
+         "read the state from code, explain a network you trained (exercises)."),
         ("02_inside_the_network", "02 · Inside the network", "each view on its own, all "
-         "following one state: structure, activations, weights, gradients."),
+         "following one state: structure, activations, weights, gradients (exercises)."),
         ("03_playground", "03 · The Playground", "train live on the plane, train from code, "
-         "initialisation, save and share a scene."),
+         "initialisation, save and share a scene (exercises)."),
         ("04_your_own_model", "04 · Your own model", "Flax NNX, Equinox and plain functions "
-         "with `tap`, and what the Explorer reads from them."),
+         "with `tap`, and what the Explorer reads from them (exercises)."),
         ("05_sequences_and_attention", "05 · Sequences and attention", "LSTMs and "
-         "transformers on sentences, gates and attention heads, time series."),
+         "transformers on sentences, gates and attention heads, time series (exercises)."),
         ("06_backprop_by_hand", "06 · Backpropagation by hand", "the chain rule on a "
          "two-layer tanh MLP, checked against `jax.grad` (exercises)."),
         ("07_feature_importance_axioms", "07 · Feature-importance axioms", "completeness, "
          "sensitivity, the randomisation sanity check, when methods disagree (exercises)."),
-    ]
+    ] + [(m.NAME, m.TITLE, m.SUMMARY) for m in lesson_modules()]
     links = "\n".join(f"{i}. [{title}]({name}.ipynb): {line}"
                       for i, (name, title, line) in enumerate(lessons, 1))
     cells = [
         md("# 00 · The course\n\n"
-           "Seven notebooks, in order. Each runs top to bottom on the \"Python 3 (nnwidgets)\" "
-           "kernel; lessons 06 and 07 have exercises with a check cell that answers *right* "
-           "or says what is off (`nnwidgets.course`).\n\n" + links),
+           f"{len(lessons)} notebooks, in order. Each runs top to bottom on the "
+           "\"Python 3 (nnwidgets)\" kernel and has exercises with a check cell that answers "
+           "*right* or says what is off (`nnwidgets.course`).\n\n" + links),
         md("## A taste of each part\n\n"
            "The Explorer on the bundled digits network (lessons 01, 02, 07), the Playground "
            "(03) and an LSTM reading a sentence (05)."),
@@ -635,6 +813,7 @@ if __name__ == "__main__":
         ("05_sequences_and_attention", sequences),
         ("06_backprop_by_hand", backprop),
         ("07_feature_importance_axioms", axioms),
+        *((m.NAME, m.make) for m in lesson_modules()),
     ):
         nbf.write(make(), HERE / f"{name}.ipynb")
         print("wrote", HERE / f"{name}.ipynb")

@@ -70,6 +70,7 @@ def test_browser_modules_ship_with_the_package():
         "bars",
         "boundary",
         "common",
+        "export_page",
         "frame",
         "heat",
         "image",
@@ -81,7 +82,7 @@ def test_browser_modules_ship_with_the_package():
         "tokens",
     ]
     assert sorted(p.name for p in js.glob("*.js")) == [f"{m}.js" for m in modules]
-    assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css"]
+    assert sorted(p.name for p in js.glob("*.css")) == ["app_guard.css", "export_page.css"]
     wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
     wheel = wheel["targets"]["wheel"]
     assert wheel["packages"] == ["nnwidgets"] and "only-include" not in wheel

@@ -525,7 +525,11 @@ def test_architecture_buttons():
     assert pg.state.hidden == [2, 3]
     box.children[1].click()
     assert pg.state.hidden == [2]
-    assert [type(v).__name__ for v in pg.tabs.children] == ["WeightsView", "GradientsView"]
+    assert [type(v).__name__ for v in pg.tabs.children] == [
+        "WeightsView",
+        "GradientsView",
+        "TrainingHistoryView",
+    ]
     assert pg.tabs.children[0].layer.options == ("dense_1.w", "output.w")
     pg.close()
 
@@ -534,7 +538,7 @@ def test_hide_controls_and_views():
     pg = Playground(dataset="xor", hide=["learning_rate", "optimizer", "gradients", "curves"])
     assert pg.controls.controls["learning_rate"].layout.display == "none"
     assert pg.controls.controls["batch_size"].layout.display != "none"
-    assert pg.curves.layout.display == "none" and pg.tabs.titles == ("weights",)
+    assert pg.curves.layout.display == "none" and pg.tabs.titles == ("weights", "dynamics")
     with pytest.raises(ValueError, match="hide"):
         Playground(hide=["learning_rte"])
     pg.close()

@@ -33,6 +33,7 @@ from ..views import (
 from ..views._base import widget_tree
 from ..views._controls import SHOWN
 from ._lifecycle import adopt
+from ._travel import Travels
 
 #: The course tabs under the lab: (title, name of the view in ``nnwidgets.views``), all bound
 #: to the same state. Each is imported and built when first shown (the bqplot-drawn ones
@@ -80,7 +81,7 @@ def compiling_notice() -> Iterator[None]:
         handle.update(HTML(""))
 
 
-class Explorer(W.VBox):
+class Explorer(Travels, W.VBox):
     """Live lab for one model: move an input, watch activations, probabilities and attribution.
 
     Args:
@@ -98,6 +99,8 @@ class Explorer(W.VBox):
         hide: names of controls, views or tabs to hide, e.g. ``["method", "sigma",
             "activations", "sanity check"]`` (``Explorer.HIDEABLE`` lists them), for a
             focused exercise.
+        tab: the course tab shown first (a title of ``explorer.tab_list``, e.g.
+            ``"activation functions"``); None: the first.
         **inputs: initial state, e.g. ``method="integrated_gradients"``, ``x=...``.
 
     Attributes:
@@ -124,6 +127,7 @@ class Explorer(W.VBox):
         class_names: Any = None,
         batched: bool | None = None,
         hide: Sequence[str] = (),
+        tab: str | None = None,
         **inputs: Any,
     ) -> None:
         hide = check_hide(hide, self.HIDEABLE)
@@ -137,7 +141,10 @@ class Explorer(W.VBox):
                 batched=batched,
                 **inputs,
             )
-        self._build(hide)
+        titles = [title for title, _ in self._tab_list(self.state, hide)]
+        if tab is not None and tab not in titles:
+            raise ValueError(f"tab: expected one of {titles} (the course tabs shown), got {tab!r}")
+        self._build(hide, titles.index(tab) if tab is not None else 0)
 
     @staticmethod
     def _tab_list(state: ExplorerState, hide: Sequence[str]) -> tuple[tuple[str, str], ...]:

@@ -20,12 +20,19 @@ from ..views import (
 from ..views._base import widget_tree
 from ._explorer import compiling_notice
 from ._lifecycle import adopt
+from ._travel import Travels
 
 #: Parts that are not controls but can be hidden too.
-VIEWS = ("network", "boundary", "curves", "weights", "gradients")
+VIEWS = ("network", "boundary", "curves", "weights", "gradients", "dynamics")
+#: The course tabs: (title, the name of its view in ``nnwidgets.views``).
+TABS = (
+    ("weights", "WeightsView"),
+    ("gradients", "GradientsView"),
+    ("dynamics", "TrainingHistoryView"),
+)
 
 
-class Playground(W.VBox):
+class Playground(Travels, W.VBox):
     """Train a small network live: data, features, layers, hyper-parameters, play / pause.
 
     Args:
@@ -79,7 +86,7 @@ class Playground(W.VBox):
         }
         self.controls.hidden = set(hide)  # stays hidden when the data set changes
         for name in hide:
-            if name in ("weights", "gradients"):
+            if name in dict(TABS):
                 continue
             parts[name].layout.display = "none"
         title = W.HTML("<h3 style='margin:4px 0'>nnwidgets Playground</h3>")
@@ -109,14 +116,13 @@ class Playground(W.VBox):
             view.set_active(i == self.tabs.selected_index)
 
     def _course_views(self, _: object = None) -> None:
-        """(Re)build the weights and gradients tabs for the current architecture."""
+        """(Re)build the course tabs (weights, gradients, dynamics) for the current architecture."""
         for view in self.tabs.children:  # the view and every widget inside it
             inside = widget_tree(view)[1:]
             view.close()
             for widget in inside:
                 widget.close()
-        tabs = (("weights", views.WeightsView), ("gradients", views.GradientsView))
-        shown = [(name, cls) for name, cls in tabs if name not in self.hidden]
+        shown = [(name, getattr(views, cls)) for name, cls in TABS if name not in self.hidden]
         self.tabs.children = [cls(self.state) for _, cls in shown]
         self.tabs.titles = [name for name, _ in shown]
         self.tabs.layout.display = None if shown else "none"

@@ -660,6 +660,44 @@ class ExplorerState(ShowsObserverErrors, Publishes):
             self._key, self._key_seed = jax.random.key(self.seed), self.seed
         return self._key
 
+    def set_params(self, params: Any) -> None:
+        """Show the model with new weights (a training step's, a checkpoint's).
+
+        ``params`` must have the structure, shapes and dtypes of ``self.params`` (the same
+        model trained further). Everything that depends on the weights follows: the step
+        (probabilities, attribution, activations, gradients), the embedding (PCA refitted,
+        t-SNE recomputed when shown), the weight statistics; the last sanity check is cleared
+        (it was for the old weights). The input, method and settings stay.
+
+        Raises:
+            ValueError: ``params`` is not the same model's (names the first leaf that differs).
+        """
+        old, treedef = jax.tree_util.tree_flatten_with_path(self.params)
+        new, new_def = jax.tree_util.tree_flatten(params)
+        if new_def != treedef:
+            raise ValueError(
+                f"params: expected the structure of the model's parameters {treedef}, got {new_def}"
+            )
+        for (path, a), b in zip(old, new):
+            where = jax.tree_util.keystr(path)
+            shape, dtype = np.shape(a), np.dtype(getattr(a, "dtype", None) or np.asarray(a).dtype)
+            got = np.dtype(getattr(b, "dtype", None) or np.asarray(b).dtype)
+            if np.shape(b) != shape or got != dtype:
+                raise ValueError(
+                    f"params: expected {where} of shape {shape} and dtype {dtype}, got shape "
+                    f"{np.shape(b)} and dtype {got}"
+                )
+            if np.issubdtype(dtype, np.inexact) and not np.all(np.isfinite(np.asarray(b))):
+                raise ValueError(f"params: expected finite values, got NaN or inf in {where}")
+        self.params = params
+        self._tsne = {}  # computed for the old weights
+        self.set_trait("sanity", [])
+        if "weights" in self._prepared:
+            self._summarise_weights()
+        if "embedding" in self._prepared:
+            self._fit_embedding()
+        self.recompute()
+
     def recompute(self) -> None:
         """Run the fused kernel once for the current inputs and publish every output together.
 

@@ -52,8 +52,10 @@ from ..models import (
 from ._checks import Integer, Number, ShowsObserverErrors, Text
 from ._publishing import Publishes
 from ._scene import (
+    LAYER_HISTORY_KEYS,
     check_added,
     check_architecture,
+    check_layer_history,
     check_scene,
     config_error,
     params_to_json,
@@ -109,6 +111,10 @@ def _history() -> dict[str, list[float]]:
     return {k: [] for k in keys}
 
 
+def _layer_history(names: Sequence[str]) -> dict[str, dict[str, list[float]]]:
+    return {name: {k: [] for k in LAYER_HISTORY_KEYS} for name in names}
+
+
 class PlaygroundState(ShowsObserverErrors, Publishes):
     """Data, network, hyper-parameters, weights and the training loop of one Playground.
 
@@ -151,6 +157,11 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
     step = t.Int(0, read_only=True, help="Optimiser steps taken since the last reset.")
     epoch = t.Float(0.0, read_only=True, help="step * batch_size / training examples.")
     history = t.Dict(read_only=True, help="Per update: step, epoch, train/test loss and acc.")
+    layer_history = t.Dict(
+        read_only=True,
+        help="Layer with parameters -> per update: step, mean / std / min / max of its "
+        "weights, grad_norm (|d objective / d its w and b|).",
+    )
     output_map = t.Any(read_only=True, help="Output over the plane, (GRID, GRID), top row first.")
     neuron_maps = t.Any(read_only=True, help="Every unit over the plane, (units, THUMB, THUMB).")
     input_maps = t.Any(read_only=True, help="Every input feature over the plane.")
@@ -215,6 +226,11 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
     def steps_per_epoch(self) -> int:
         """Steps that see every training example once."""
         return -(-len(self.data.y_train) // self.batch_size)
+
+    @property
+    def param_layers(self) -> list[str]:
+        """Names of the layers with parameters (the keys of ``layer_history``)."""
+        return [n for n, p in zip(self.model.layer_names, self.params) if p]
 
     @property
     def max_neurons(self) -> int:
@@ -481,6 +497,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
         self.set_trait("step", 0)
         self.set_trait("epoch", 0.0)
         self.set_trait("history", _history())
+        self.set_trait("layer_history", _layer_history(self.param_layers))
         if changed:
             self.set_trait("model_version", self.model_version + 1)
 
@@ -587,6 +604,28 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
         except Exception as e:
             self._report("step", e)
 
+    def train(self, steps: int) -> None:
+        """Pause if playing, then train ``steps`` steps from code, publishing every ``speed``.
+
+        What ``play`` does, in the calling thread and reproducibly: ``history`` and
+        ``layer_history`` get one row per ``speed`` steps (and one for a last, shorter chunk).
+        A diverging chunk stops there (``error`` says so; the weights before it stay).
+        """
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+            raise ValueError(f"steps: expected a positive int, got {steps!r}")
+        self.pause()
+        left = int(steps)
+        while left > 0:
+            try:
+                self._advance(min(left, self.speed))
+            except (ValueError, FloatingPointError) as e:
+                self.error = str(e)
+                return
+            except Exception as e:
+                self._report("train", e)
+                return
+            left -= self.speed
+
     def play(self) -> None:
         """Start the training thread (no-op while it runs)."""
         with self._lock:
@@ -690,6 +729,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
                 values.pop()  # the same step again (a setting changed): replace its row
         for values, v in zip(history.values(), row):
             values.append(v)
+        self._record_layers(snap)
         with self.publishing(), self.hold_trait_notifications():
             self.set_trait("loss", float(snap.train_loss))
             if snap.output is not None:
@@ -711,6 +751,22 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
             if not self.playing:
                 self.status = "ready"
             self.set_trait("version", self.version + 1)
+
+    def _record_layers(self, snap: Any) -> None:
+        """Append this update's row to ``layer_history`` (replacing a row of the same step)."""
+        for name, stats, norm in zip(
+            self.param_layers, snap.weight_stats, np.asarray(snap.grad_norms).tolist()
+        ):
+            record = self.layer_history.setdefault(name, _layer_history([name])[name])
+            if record["step"] and record["step"][-1] == self.step:
+                for values in record.values():
+                    values.pop()
+            record["step"].append(self.step)
+            record["mean"].append(float(stats.mean))
+            record["std"].append(math.sqrt(float(stats.var)))
+            record["min"].append(float(stats.min))
+            record["max"].append(float(stats.max))
+            record["grad_norm"].append(norm)
 
     def prepare(self, *parts: str) -> None:
         """Nothing to do: every update publishes the weight statistics (views call this)."""
@@ -776,6 +832,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
                 "params": params_to_json(self.params),
                 "opt_state": [np.asarray(v).tolist() for v in leaves],
                 "history": self.history,
+                "layer_history": self.layer_history,
             }
         return json.dumps(scene)
 
@@ -809,6 +866,12 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
         return state
 
     def _restore(self, scene: dict[str, Any]) -> None:
+        layers = scene.get("layer_history")  # a scene written before it: an empty one
+        layers = (
+            _layer_history(self.param_layers)
+            if layers is None
+            else check_layer_history(layers, self.param_layers, scene["step"])
+        )
         try:
             params = check_params(self.model, scene["params"])
         except ValueError as e:
@@ -836,6 +899,7 @@ class PlaygroundState(ShowsObserverErrors, Publishes):
         self.set_trait("step", scene["step"])
         self.set_trait("epoch", self.step / self.steps_per_epoch)
         self.set_trait("history", {k: list(scene["history"][k]) for k in _history()})
+        self.set_trait("layer_history", layers)
 
     def close(self) -> None:
         """Stop training and let the thread end (apps call this when closed)."""

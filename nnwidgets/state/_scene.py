@@ -10,6 +10,7 @@ are, so they read back bit for bit) and the wording of the errors.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
@@ -20,8 +21,12 @@ from ..models import check_params
 
 #: The keys of ``PlaygroundState.history``, in the order ``_publish`` appends a row.
 HISTORY_KEYS = ("step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+#: The keys of each layer's record in ``PlaygroundState.layer_history``.
+LAYER_HISTORY_KEYS = ("step", "mean", "std", "min", "max", "grad_norm")
 #: The keys ``to_json`` writes besides ``format`` and ``version``.
 REQUIRED = ("config", "data", "architecture", "step", "params", "opt_state", "history")
+#: Keys ``to_json`` writes that older scenes lack (they load without them).
+OPTIONAL = ("layer_history",)
 #: The keys of ``data`` that carry the user's own ``(X, y)`` (dataset ``"custom"``).
 USER_DATA = ("X", "y", "y_dtype")
 Y_DTYPES = ("int32", "float32")
@@ -78,7 +83,7 @@ def check_scene(
         ValueError: ``"scene <field>: expected <what>, got <what came>"`` for the first
             malformed field.
     """
-    scene = check_header(scene, fmt=fmt, version=version, fields=REQUIRED)
+    scene = check_header(scene, fmt=fmt, version=version, fields=REQUIRED, optional=OPTIONAL)
     _check_config(scene["config"], config_names)
     _check_data(scene["data"], scene["config"])
     if not isinstance(scene["architecture"], dict):
@@ -92,6 +97,8 @@ def check_scene(
     for i, leaf in enumerate(opt_state):
         _finite(f"opt_state[{i}]", leaf)
     _check_history(scene["history"])
+    if "layer_history" in scene:
+        _check_layer_history(scene["layer_history"])
     return scene
 
 
@@ -108,7 +115,9 @@ def parse_scene(text: Any, app: str) -> Any:
         raise ValueError(f"scene: expected the JSON text of {app}.to_json(), got {e}") from e
 
 
-def check_header(scene: Any, *, fmt: str, version: int, fields: Sequence[str]) -> dict[str, Any]:
+def check_header(
+    scene: Any, *, fmt: str, version: int, fields: Sequence[str], optional: Sequence[str] = ()
+) -> dict[str, Any]:
     """Check a parsed scene's ``format`` and ``version`` and that it holds exactly ``fields``.
 
     Args:
@@ -116,9 +125,11 @@ def check_header(scene: Any, *, fmt: str, version: int, fields: Sequence[str]) -
         fmt: the expected ``format`` string.
         version: the expected ``version`` number.
         fields: the keys ``to_json`` writes besides ``format`` and ``version``.
+        optional: keys ``to_json`` writes that older scenes may lack.
 
     Returns:
-        ``scene`` itself, now known to be a dict with those keys and no others.
+        ``scene`` itself, now known to be a dict with those keys (and perhaps ``optional``
+        ones) and no others.
 
     Raises:
         ValueError: ``"scene <field>: expected <what>, got <what came>"``.
@@ -132,7 +143,7 @@ def check_header(scene: Any, *, fmt: str, version: int, fields: Sequence[str]) -
     for key in fields:
         if key not in scene:
             _fail(key, "a value (to_json writes it)", f"no {key!r} key among {sorted(scene)}")
-    check_names("fields", scene, ("format", "version", *fields))
+    check_names("fields", scene, ("format", "version", *fields, *optional))
     return scene
 
 
@@ -228,20 +239,75 @@ def params_from_json(model: Any, params: Any, field: str = "params") -> Any:
         raise ValueError(f"scene {field}{str(e).removeprefix('params')}") from e
 
 
-def _check_history(history: Any) -> None:
-    if not isinstance(history, dict) or set(history) != set(HISTORY_KEYS):
-        got = sorted(history) if isinstance(history, dict) else _show(history)
-        _fail("history", f"a dict with the keys {list(HISTORY_KEYS)}", str(got))
-    for key in HISTORY_KEYS:
-        values = history[key]
+def _check_record(field: str, record: Any, keys: Sequence[str]) -> None:
+    """One record of per-update lists: ``history``, or a layer's ``layer_history``.
+
+    Its keys, finite numbers, non-negative int steps, one length.
+    """
+    if not isinstance(record, dict) or set(record) != set(keys):
+        got = sorted(record) if isinstance(record, dict) else _show(record)
+        _fail(field, f"a dict with the keys {list(keys)}", str(got))
+    for key in keys:
+        values = record[key]
         if not isinstance(values, list) or not all(map(_is_number, values)):
-            _fail(f"history {key}", "a list of numbers", _show(values))
-        _finite(f"history {key}", values, "a list of finite numbers")
-    if not all(map(_is_count, history["step"])):
-        _fail("history step", "a list of non-negative ints", _show(history["step"]))
-    lengths = {key: len(history[key]) for key in HISTORY_KEYS}
+            _fail(f"{field} {key}", "a list of numbers", _show(values))
+        _finite(f"{field} {key}", values, "a list of finite numbers")
+    if not all(map(_is_count, record["step"])):
+        _fail(f"{field} step", "a list of non-negative ints", _show(record["step"]))
+    lengths = {key: len(record[key]) for key in keys}
     if len(set(lengths.values())) > 1:
-        _fail("history", "lists of one length (one entry per update)", f"lengths {lengths}")
+        _fail(field, "lists of one length (one entry per update)", f"lengths {lengths}")
+
+
+def _check_history(history: Any) -> None:
+    _check_record("history", history, HISTORY_KEYS)
+
+
+def _check_layer_history(layers: Any) -> None:
+    what = f"a dict: layer name -> dict with the keys {list(LAYER_HISTORY_KEYS)}"
+    if not isinstance(layers, dict):
+        _fail("layer_history", what, _show(layers))
+    steps = None
+    for name, record in layers.items():
+        field = f"layer_history {name}"
+        _check_record(field, record, LAYER_HISTORY_KEYS)
+        if steps is not None and record["step"] != steps:
+            _fail(f"{field} step", "the same steps as every other layer", _show(record["step"]))
+        steps = record["step"]
+        if any(b <= a for a, b in itertools.pairwise(steps)):
+            _fail(f"{field} step", "increasing steps (one row per update)", _show(steps))
+
+
+def check_layer_history(
+    layers: Any, names: Sequence[str], step: int
+) -> dict[str, dict[str, list[float]]]:
+    """A scene's ``layer_history`` checked against the network the scene builds.
+
+    Args:
+        layers: ``scene["layer_history"]``.
+        names: the network's layers with parameters, in order.
+        step: the scene's step (no row may come after it).
+
+    Returns:
+        A copy: layer name -> key -> list (ints for ``step``, floats otherwise).
+
+    Raises:
+        ValueError: ``"scene layer_history...: expected ..., got ..."``.
+    """
+    _check_layer_history(layers)
+    if list(layers) != list(names):
+        _fail("layer_history", f"the layers {list(names)}", str(list(layers)))
+    for name, record in layers.items():
+        if record["step"] and record["step"][-1] > step:
+            _fail(
+                f"layer_history {name} step",
+                f"steps up to the scene's step {step}",
+                _show(record["step"]),
+            )
+    return {
+        name: {k: [int(v) if k == "step" else float(v) for v in record[k]] for k in record}
+        for name, record in layers.items()
+    }
 
 
 def user_data(data: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:

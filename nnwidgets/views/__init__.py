@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ._embedding import EmbeddingView as EmbeddingView
     from ._feature_maps import FeatureMapView as FeatureMapView
     from ._gradients_view import GradientsView as GradientsView
+    from ._history_view import TrainingHistoryView as TrainingHistoryView
     from ._sanity import SanityCheckView as SanityCheckView
     from ._weights_view import WeightsView as WeightsView
 
@@ -54,6 +55,7 @@ LAZY = {
     "FeatureMapView": "._feature_maps",
     "GradientsView": "._gradients_view",
     "SanityCheckView": "._sanity",
+    "TrainingHistoryView": "._history_view",
     "WeightsView": "._weights_view",
 }
 
@@ -92,5 +94,6 @@ __all__ = [
     "StepFrame",
     "StructureView",
     "TokenStrip",
+    "TrainingHistoryView",
     "WeightsView",
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import traitlets as t
+
+from . import _picture
 
 if TYPE_CHECKING:
     import bqplot as bq
@@ -218,6 +222,17 @@ class StateView:
         link = ControlLink(self.state, name, widget, **kwargs)
         self.__dict__.setdefault("_links", []).append(link)
         return link
+
+    def save_png(self, path: str | os.PathLike[str]) -> pathlib.Path:
+        """Write this view as it is now to the ``.png`` file ``path``; return the path.
+
+        Drawn in Python from the values the view shows (``nnwidgets.views._picture``).
+        """
+        return _picture.save_png(self, path)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The widget, plus a PNG of it for a saved notebook (``_picture.with_picture``)."""
+        return _picture.with_picture(self, super()._repr_mimebundle_(**kwargs))  # type: ignore[misc]
 
     def set_active(self, active: bool) -> None:
         """Pause redraws while hidden; catch up once (one redraw per handler) when shown."""

@@ -13,23 +13,38 @@ from ._convert import f32, tick_format
 COLORS = ["#333333", "#e6550d"]  # train: dark grey, test: orange
 
 
-def _figure(title: str, y_label: str, y_min: float | None = 0.0) -> tuple[bq.Figure, bq.Lines]:
+def _figure(
+    title: str,
+    y_label: str,
+    y_min: float | None = 0.0,
+    *,
+    x_label: str = "epoch",
+    labels: tuple[str, ...] = ("train", "test"),
+    colors: tuple[str, ...] = tuple(COLORS),
+    y_scale: bq.Scale | None = None,
+    legend: bool = False,
+) -> tuple[bq.Figure, bq.Lines]:
+    """A line chart over training, one line per label (empty until ``_redraw`` fills it).
+
+    ``y_scale`` replaces the linear y scale from ``y_min`` (e.g. a ``LogScale``).
+    """
     # no padding around the data: epochs start at 0, accuracy stays within [0, 1]
     xs = bq.LinearScale(min=0.0, allow_padding=False)
-    ys = bq.LinearScale(min=y_min, allow_padding=False)
+    ys = bq.LinearScale(min=y_min, allow_padding=False) if y_scale is None else y_scale
     lines = bq.Lines(
         x=f32([0.0]),
-        y=f32([[np.nan], [np.nan]]),
+        y=f32([[np.nan]] * len(labels)),
         scales={"x": xs, "y": ys},
-        colors=COLORS,
-        labels=["train", "test"],
+        colors=list(colors),
+        labels=list(labels),
+        display_legend=legend,
     )
     figure = bq.Figure(
         marks=[lines],
         title=title,
         axes=[
             # formats: _short_ticks once there are values (epochs 1500, not ".3g"'s 1.5e+3)
-            bq.Axis(scale=xs, label="epoch", tick_format=".2~f", num_ticks=5),
+            bq.Axis(scale=xs, label=x_label, tick_format=".2~f", num_ticks=5),
             bq.Axis(scale=ys, side="left", label=y_label, tick_format=".2~f", num_ticks=4),
         ],
         fig_margin={"top": 30, "bottom": 40, "left": 50, "right": 10},

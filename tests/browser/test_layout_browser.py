@@ -30,7 +30,11 @@ NOTEBOOKS = {
     ),
 }
 APPS = {"tabular": (".nnw-explorer", 1), "cnn": (".nnw-explorer", 1), "playground": (".nnw-app", 2)}
-PLAYGROUND_TABS = {"weights": "nnw-weights", "gradients": "nnw-gradients"}
+PLAYGROUND_TABS = {
+    "weights": "nnw-weights",
+    "gradients": "nnw-gradients",
+    "dynamics": "nnw-training-dynamics",
+}
 HEIGHT = 2400  # px: the viewport's height, tall enough for a screenshot of a whole app
 
 #: Everything wrong with the layout of app ``index`` of ``selector``, as sentences: an element

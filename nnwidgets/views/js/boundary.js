@@ -1,4 +1,6 @@
-import { BLUE, ORANGE, WHITE, arr, inNextFrame, follow, ticks } from "./common.js";
+import {
+  BLUE, ORANGE, WHITE, arr, inNextFrame, follow, savePngButton, ticks,
+} from "./common.js";
 
 // plot-area margins in CSS pixels (ticks and labels live in them); read by _boundary_canvas.py
 export const ML = 30, MT = 8, MR = 8, MB = 24;
@@ -17,7 +19,10 @@ function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "nnw-boundary-canvas";
   canvas.style.cssText = "cursor:crosshair;touch-action:none;display:block";
-  el.appendChild(canvas);
+  const wrap = document.createElement("div");
+  wrap.style.cssText = "position:relative;display:inline-block";
+  wrap.appendChild(canvas); el.appendChild(wrap);
+  savePngButton(wrap, canvas, "decision-boundary");
   const ctx = canvas.getContext("2d"), off = document.createElement("canvas");
   let frame = 0;
   const geom = () => {

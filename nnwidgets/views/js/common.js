@@ -44,7 +44,45 @@ export function tippedCanvas(el, cls) {
     tip.style.left = x + 12 + "px"; tip.style.top = y + 12 + "px";
   };
   canvas.addEventListener("pointerleave", () => { tip.style.display = "none"; });
+  savePngButton(wrap, canvas, cls);
   return { canvas, tip, ctx: canvas.getContext("2d"), at, tell };
+}
+// The file a picture named `name` (a title or a CSS class) is saved as: a short lower-case
+// slug without the "nnw-" prefix ("nnw-heat-canvas" -> "heat-canvas.png"); else "picture.png".
+export function pngName(name) {
+  const slug = String(name ?? "").toLowerCase().replace(/^nnw-/, "")
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 60).replace(/-+$/, "");
+  return (slug || "picture") + ".png";
+}
+// The "PNG" button's look: in the wrapper's top-right corner, shown while the pointer is over
+// the picture or the button has the keyboard focus (it takes no clicks while hidden).
+const PNG_STYLE = ".nnw-png-wrap>.nnw-png{position:absolute;top:2px;right:2px;z-index:1;" +
+  "padding:0 4px;font:10px/16px sans-serif;color:#333;background:rgba(255,255,255,.9);" +
+  "border:1px solid #999;border-radius:3px;cursor:pointer;opacity:0;pointer-events:none}" +
+  ".nnw-png-wrap:hover>.nnw-png,.nnw-png-wrap>.nnw-png:focus{opacity:1;pointer-events:auto}";
+// A small "PNG" button on `wrap` (positioned: it holds `canvas`) that downloads the canvas's
+// pixels as `pngName(name)`; returns the button.
+export function savePngButton(wrap, canvas, name) {
+  const doc = wrap.ownerDocument;
+  if (doc.head && !doc.getElementById("nnw-png-style")) {
+    const style = doc.createElement("style");
+    style.id = "nnw-png-style"; style.textContent = PNG_STYLE; doc.head.appendChild(style);
+  }
+  const button = doc.createElement("button"), title = "save this picture as PNG";
+  button.type = "button"; button.className = "nnw-png"; button.textContent = "PNG";
+  button.title = title; button.setAttribute("aria-label", title);
+  button.addEventListener("click", (ev) => {
+    ev.stopPropagation();
+    canvas.toBlob((blob) => {
+      if (!blob) return;
+      const url = window.URL.createObjectURL(blob), a = doc.createElement("a");
+      a.href = url; a.download = pngName(name); a.style.display = "none";
+      doc.body.appendChild(a); a.click(); a.remove();
+      window.setTimeout(() => window.URL.revokeObjectURL(url), 10000);
+    }, "image/png");
+  });
+  wrap.classList.add("nnw-png-wrap"); wrap.appendChild(button);
+  return button;
 }
 // The `caption` trait's HTML (exact values, notes) in a div under the picture; the returned
 // function stops following it.

@@ -1,11 +1,14 @@
-import { arr, inNextFrame } from "./common.js";
+import { arr, inNextFrame, savePngButton } from "./common.js";
 
 const LISTED = 4096;  // data-values (what browser tests read) only for grids this small
 function render({ model, el }) {
   const canvas = document.createElement("canvas"), cells = document.createElement("canvas");
   canvas.className = "nnw-paint-canvas";
   canvas.style.cssText = "display:block;cursor:crosshair;touch-action:none;border:1px solid #888";
-  el.appendChild(canvas);
+  const wrap = document.createElement("div");
+  wrap.style.cssText = "position:relative;display:inline-block";
+  wrap.appendChild(canvas); el.appendChild(wrap);
+  savePngButton(wrap, canvas, "digit");
   const ctx = canvas.getContext("2d"), cctx = cells.getContext("2d");
   let rows, cols, px, values, image, sent = 0;
   const read = () => {  // a copy of the synced float32 bytes (missing cells: 0)
