@@ -45,6 +45,11 @@ def _wrong(message: str) -> CheckResult:
     return CheckResult(False, message)
 
 
+def _is_int(value: Any) -> bool:
+    """An int answer (numpy's too), not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def _missing(name: str, want: str) -> CheckResult:
     """What a check says when the answer is still None."""
     return _wrong(f"{name}: got None: assign your answer ({want}) and run the check again")

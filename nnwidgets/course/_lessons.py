@@ -18,7 +18,7 @@ import numpy as np
 
 from ..kernels import explain
 from ..models import adapt, expand_features, param_groups
-from ._common import CheckResult, _compare, _missing, _right, _wrong
+from ._common import CheckResult, _compare, _is_int, _missing, _right, _wrong
 
 
 def _type(name: str, want: str, value: Any) -> CheckResult:
@@ -32,10 +32,6 @@ def _as_pair(answer: Any, want: str) -> tuple[Any, Any] | CheckResult:
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return _type("answer", want, answer)
     return answer[0], answer[1]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _is_number(value: Any) -> bool:

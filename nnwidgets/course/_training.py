@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import CheckResult, _as_name, _missing, _right, _wrong
+from ._common import CheckResult, _as_name, _is_int, _missing, _right, _wrong
 
 #: The statistics ``check_weight_stats`` expects, in the order it reports them.
 STATS: tuple[str, ...] = ("mean", "std", "min", "max")
@@ -114,10 +114,6 @@ def check_weight_stats(answer: Any, w: Any) -> CheckResult:
                 return _wrong(f"{k}: {message}")
         return _wrong(f"{k}: off by {got[k] - ref[k]:+.3g}")
     return _right(f"mean, std, min and max of the {n} weights {tuple(a.shape)} match")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _series(history: Any, key: str) -> tuple[list[int], list[float]]:

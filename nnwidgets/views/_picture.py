@@ -31,6 +31,7 @@ import ipywidgets as W
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ._convert import nice_ticks
 from ._js import _read
 
 GAP = 8  # px between boxed widgets
@@ -299,16 +300,6 @@ def _paint(w: Any) -> Image.Image:
     c.paste(np.repeat(grey[..., None], 3, axis=2), (1, 1), (w.cols * side, w.rows * side))
     c.draw.rectangle((0, 0, w.cols * side + 1, w.rows * side + 1), outline=GRID)
     return c.image
-
-
-def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return [lo] if math.isfinite(lo) else []
-    raw = (hi - lo) / n
-    step = 10 ** math.floor(math.log10(raw))
-    step *= next(m for m in (1, 2, 2.5, 5, 10) if m * step >= raw)
-    start = math.ceil(lo / step - 1e-9) * step
-    return [start + i * step for i in range(int((hi - start) / step + 1e-9) + 1)]
 
 
 @_draws("BarsCanvas")
@@ -599,10 +590,10 @@ def _figure(fig: Any) -> Image.Image | None:
         return m["top"] + ph * (y_hi - v) / (y_hi - y_lo)
 
     c.draw.rectangle((m["left"], m["top"], m["left"] + pw, m["top"] + ph), outline=GRID)
-    for t in _nice_ticks(x_lo, x_hi):
+    for t in nice_ticks(x_lo, x_hi).tolist():
         x = float(X(np.array(10**t if x_log else t)))
         c.text((x, m["top"] + ph + 3), _label(10**t if x_log else t), MUTED, anchor="ma")
-    for t in _nice_ticks(y_lo, y_hi):
+    for t in nice_ticks(y_lo, y_hi).tolist():
         y = float(Y(np.array(10**t if y_log else t)))
         c.text((m["left"] - 4, y), _label(10**t if y_log else t), MUTED, anchor="rm")
     for axis in fig.axes:
